@@ -1,0 +1,16 @@
+// Bundles the CLI and the library into dist/ with esbuild, so start-up loads one file.
+import { build } from "esbuild"
+
+const common = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "esm",
+  sourcemap: true,
+  external: ["node-pty"],
+  banner: { js: "import { createRequire as __tscodexCreateRequire } from 'node:module'; const require = __tscodexCreateRequire(import.meta.url);" },
+  logLevel: "warning"
+}
+
+await build({ ...common, entryPoints: ["src/bin/tscodex.ts"], outfile: "dist/tscodex.js", banner: { js: "#!/usr/bin/env node\n" + common.banner.js } })
+await build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.js" })

@@ -1,0 +1,60 @@
+/** The ways one sampling request can fail, as tagged errors (model-and-cli §3). */
+import { Data, type Duration } from "effect"
+
+/** The provider says the prompt does not fit the model's context window. Never retried. */
+export class ContextLengthExceeded extends Data.TaggedError("ContextLengthExceeded")<{
+  readonly message: string
+  /** Tokens the request needed, parsed from the provider text when present. */
+  readonly requestedTokens?: number
+  /** The model's limit, parsed from the provider text when present. */
+  readonly limitTokens?: number
+}> {}
+
+/** A failure worth another attempt: 5xx, transport errors, incomplete streams, retryable `response.failed`. */
+export class RetryableStreamError extends Data.TaggedError("RetryableStreamError")<{
+  readonly message: string
+  /** Server hint (`retry-after`, "try again in 2s"); overrides the backoff when set. */
+  readonly retryAfter?: Duration.Duration
+}> {}
+
+/** A non-retryable API error: a 4xx status, or a `response.failed` with a fatal code. */
+export class ApiError extends Data.TaggedError("ApiError")<{
+  readonly message: string
+  readonly status?: number
+  readonly code?: string
+}> {}
+
+/** `insufficient_quota` / `usage_not_included`. */
+export class QuotaExceeded extends Data.TaggedError("QuotaExceeded")<{ readonly message: string; readonly code: string }> {}
+
+/** `invalid_prompt`. */
+export class InvalidPrompt extends Data.TaggedError("InvalidPrompt")<{ readonly message: string }> {}
+
+/** `model_output_invalid`, or an output item the client cannot read (bad function arguments). */
+export class ModelOutputInvalid extends Data.TaggedError("ModelOutputInvalid")<{ readonly message: string }> {}
+
+/** No event arrived within `stream_idle_timeout_ms`. Retryable like any transport error. */
+export class StreamIdleTimeout extends Data.TaggedError("StreamIdleTimeout")<{
+  readonly message: string
+  readonly idleMillis: number
+}> {}
+
+/** The provider names an `env_key` whose variable is unset or empty. Never retried. */
+export class MissingApiKey extends Data.TaggedError("MissingApiKey")<{ readonly envKey: string }> {
+  override get message() {
+    return `missing API key environment variable: ${this.envKey}`
+  }
+}
+
+export type ModelError =
+  | ContextLengthExceeded
+  | RetryableStreamError
+  | ApiError
+  | QuotaExceeded
+  | InvalidPrompt
+  | ModelOutputInvalid
+  | StreamIdleTimeout
+  | MissingApiKey
+
+export const isRetryable = (error: ModelError): boolean =>
+  error._tag === "RetryableStreamError" || error._tag === "StreamIdleTimeout"

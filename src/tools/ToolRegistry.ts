@@ -1,0 +1,71 @@
+/** ToolRegistry: the ordered set of tools the model sees, and running one call into a result. */
+import { Context, Effect, Either, Layer, ParseResult, Schema } from "effect"
+import type { ToolCall, ToolResult } from "../protocol/Items.js"
+import { toolResult } from "../protocol/Items.js"
+import type { ToolSpec } from "../protocol/Prompt.js"
+import * as Tool from "./Tool.js"
+
+export interface ToolRegistry {
+  /** Declarations in registration order. */
+  readonly specs: ReadonlyArray<ToolSpec>
+  readonly names: ReadonlyArray<string>
+  /** False for unknown names. */
+  readonly supportsParallel: (name: string) => boolean
+  /** Runs one call. Never fails: unknown tools, bad arguments and tool failures become error results. */
+  readonly execute: (call: ToolCall, context: Tool.ToolContext) => Effect.Effect<ToolResult>
+}
+export const ToolRegistry = Context.GenericTag<ToolRegistry>("tscodex/ToolRegistry")
+
+/**
+ * A registry over the given tools. A later tool with an already used name replaces the earlier
+ * one but keeps its position.
+ */
+export const make = (tools: ReadonlyArray<Tool.Tool>): ToolRegistry => {
+  const byName = new Map<string, Tool.Tool>()
+  for (const tool of tools) byName.set(tool.name, tool)
+  const all = [...byName.values()]
+  const errorResult = (call: ToolCall, error: string) =>
+    toolResult({ callId: call.callId, name: call.name, output: { error }, isError: true, toolType: call.toolType })
+  return {
+    specs: all.map(Tool.spec),
+    names: all.map((t) => t.name),
+    supportsParallel: (name) => byName.get(name)?.supportsParallel ?? false,
+    execute: (call, context) => {
+      const tool = byName.get(call.name)
+      if (tool === undefined) return Effect.succeed(errorResult(call, `unknown tool: ${call.name}`))
+      const args = decodeArguments(tool, call.arguments)
+      if (Either.isLeft(args)) return Effect.succeed(errorResult(call, args.left))
+      return tool.handler(args.right, context).pipe(
+        Effect.map((value) =>
+          isStructured(value)
+            ? toolResult({
+              callId: call.callId,
+              name: call.name,
+              output: value.output,
+              ...(value.contentItems !== undefined ? { contentItems: value.contentItems } : {}),
+              ...(value.success !== undefined ? { success: value.success } : {}),
+              toolType: call.toolType
+            })
+            : toolResult({ callId: call.callId, name: call.name, output: value, toolType: call.toolType })
+        ),
+        Effect.catchAll((failure) => Effect.succeed(errorResult(call, `${failure.name}: ${failure.message}`))),
+        Effect.catchAllDefect((defect) =>
+          Effect.succeed(errorResult(call, `${defect instanceof Error ? defect.name : "Error"}: ${defect instanceof Error ? defect.message : String(defect)}`))
+        )
+      )
+    }
+  }
+}
+
+const isStructured = (value: unknown): value is Tool.StructuredOutput =>
+  typeof value === "object" && value !== null && (value as { _tag?: unknown })._tag === "StructuredOutput"
+
+const decodeArguments = (tool: Tool.Tool, args: unknown): Either.Either<unknown, string> => {
+  if (tool.kind !== "function") return Either.right(typeof args === "string" ? args : JSON.stringify(args))
+  if (tool.parameters === undefined) return Either.right(args)
+  return Schema.decodeUnknownEither(tool.parameters, { errors: "first", onExcessProperty: "ignore" })(args).pipe(
+    Either.mapLeft((error) => `InvalidArguments: ${ParseResult.TreeFormatter.formatErrorSync(error)}`)
+  )
+}
+
+export const layer = (tools: ReadonlyArray<Tool.Tool>): Layer.Layer<ToolRegistry> => Layer.succeed(ToolRegistry, make(tools))
