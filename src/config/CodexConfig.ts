@@ -89,5 +89,5 @@ export const layerValue = (
     guardianApproval: false,
     raw: {},
     ...config,
-    provider: { ...providerDefaults, id: config.provider.id ?? "test", name: config.provider.name ?? "test", ...config.provider }
+    provider: { ...providerDefaults, ...config.provider, id: config.provider.id ?? "test", name: config.provider.name ?? config.provider.id ?? "test" }
   })
