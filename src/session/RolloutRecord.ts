@@ -160,7 +160,8 @@ const TurnContextRead = Schema.Struct({ turn_id: optionalString, cwd: optionalSt
 
 const decodeEnvelope = Schema.decodeUnknownEither(Envelope)
 const decodeSessionMeta = Schema.decodeUnknownEither(SessionMetaRead)
-const decodeResponseItem = Schema.decodeUnknownEither(ResponseItemPayload)
+/** Checked in place (no copy): response items are the bulk of a rollout. */
+const isResponseItem = Schema.is(ResponseItemPayload)
 const decodeEvent = Schema.decodeUnknownEither(EventRead)
 const decodeCompacted = Schema.decodeUnknownEither(CompactedRead)
 const decodeTurnContext = Schema.decodeUnknownEither(TurnContextRead)
@@ -201,8 +202,7 @@ export const decodeEntry = (value: unknown): RolloutEntry | undefined => {
       }
     }
     case "response_item": {
-      const item = decodeResponseItem(payload)
-      return Either.isLeft(item) ? other : { _tag: "ResponseItem", timestamp, item: item.right }
+      return isResponseItem(payload) ? { _tag: "ResponseItem", timestamp, item: payload } : other
     }
     case "event_msg": {
       const event = decodeEvent(payload)
