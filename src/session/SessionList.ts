@@ -120,7 +120,12 @@ const summarize = (path: string) =>
     return { meta, firstUserText }
   })
 
-const toEntry = (candidate: Candidate, names: ReadonlyMap<string, string>, meta: SessionMetaInfo | undefined, firstUserText: string): SessionEntry => {
+const toEntry = (
+  candidate: Candidate,
+  names: ReadonlyMap<string, string>,
+  meta: SessionMetaInfo | undefined,
+  firstUserText: string
+): SessionEntry => {
   const preview = shortenTitle(firstUserText, 72)
   return {
     threadId: candidate.threadId,

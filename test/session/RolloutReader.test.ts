@@ -98,6 +98,17 @@ describe("tolerant rollout reading", () => {
     ])
   })
 
+  it("skips a damaged pretty-printed record as one stretch and reads CRLF lines", () => {
+    const pretty = (value: unknown) => JSON.stringify(value, null, 2)
+    const damaged = pretty(record("response_item", message("assistant", "lost"))).replace('"role"', '"role" oops')
+    const text = [pretty(userEvent("one")), damaged, pretty(record("response_item", message("assistant", "kept")))]
+      .join("\n")
+      .replace(/\n/g, "\r\n")
+    const parsed = ok(parse(text))
+    expect(parsed.skipped).toBe(1)
+    expect(ok(load(text)).history).toEqual([Items.userMessage("one"), Items.assistantMessage("kept")])
+  })
+
   it("fails with the reference's messages when the first value is unparsable or nothing is there", () => {
     expect(failure(parse('{"timestamp": "cut', "/r.jsonl")).message).toMatch(/^failed to parse rollout file \/r\.jsonl: /)
     expect(failure(parse("not json\n" + JSON.stringify(userEvent("x")), "/r.jsonl")).message)
