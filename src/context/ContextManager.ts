@@ -23,7 +23,7 @@ export interface ContextManager {
   readonly baseInstructions: Effect.Effect<string, ContextError>
   /** `model_auto_compact_token_limit` (config, then catalog); undefined disables threshold compaction. */
   readonly autoCompactTokenLimit: number | undefined
-  /** `model_context_window` (config, then catalog). */
+  /** Usable context window: `model_context_window` (config, then catalog) scaled by the effective percentage (95 by default). */
   readonly contextWindow: number | undefined
   readonly collaborationMode: string
   /** The working directory captured at construction. */
