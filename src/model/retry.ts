@@ -1,0 +1,90 @@
+/**
+ * retry: the two retry policies of a sampling request, as Schedules.
+ *
+ * Requests are retried at two levels, the way upstream Codex does it (its recorded timelines:
+ * with defaults, thirty HTTP 500 answers are six groups of five requests, the requests of a group
+ * 0.2/0.4/0.8/1.6 s apart and the groups 0.2/0.4/0.8/1.6/3.2 s apart; with
+ * `request_max_retries = 1, stream_max_retries = 2` six requests in three pairs):
+ *
+ * - inner, `request_max_retries` (default 4): an HTTP failure before the body starts (connection
+ *   error, no headers in time, 5xx, 429) sends the same request again, silently, after
+ *   `retry-after` when the server gave one, else 0.2 s × 2^(n−1);
+ * - outer, `stream_max_retries` (default 5): any retryable failure of a whole attempt (including an
+ *   inner budget that ran out, a dropped stream, `response.failed`, an incomplete stream) starts a
+ *   fresh attempt after a `Reconnecting... n/max` notice, emitted before the wait.
+ *
+ * Context-length failures are never retried (they are not retryable errors at all).
+ */
+import { Duration, Effect, Mailbox, Schedule, ScheduleDecision, Stream } from "effect"
+import { ModelEvent } from "../protocol/ModelEvent.js"
+import { isRetryable, type ModelError } from "./ModelError.js"
+
+/** A retry about to happen. */
+export interface RetryNotice {
+  /** 1 for the first retry. */
+  readonly attempt: number
+  readonly max: number
+  readonly delay: Duration.Duration
+  readonly error: ModelError
+}
+
+/** 0.2 s × 2^(attempt−1): 0.2, 0.4, 0.8, 1.6, 3.2 s, ... (no jitter, no cap). */
+export const backoff = (attempt: number): Duration.Duration => Duration.millis(200 * 2 ** (attempt - 1))
+
+/** The server's hint when it gave one (it may be zero), else the backoff. */
+export const delayFor = (error: ModelError, attempt: number): Duration.Duration =>
+  (error._tag === "RetryableStreamError" ? error.retryAfter : undefined) ?? backoff(attempt)
+
+/**
+ * Retries retryable errors up to `max` times with `delayFor`; `onRetry` runs once per retry, before
+ * its wait, and never for the failure that ends the retries.
+ */
+export const retryPolicy = <R>(
+  max: number,
+  onRetry: (notice: RetryNotice) => Effect.Effect<void, never, R>
+): Schedule.Schedule<[ModelError, number], ModelError, R> =>
+  Schedule.identity<ModelError>().pipe(
+    Schedule.whileInput(isRetryable),
+    Schedule.intersect(Schedule.recurs(Math.max(0, max))),
+    Schedule.addDelay(([error, n]) => delayFor(error, n + 1)),
+    Schedule.onDecision(([error, n], decision) =>
+      ScheduleDecision.isContinue(decision)
+        ? onRetry({ attempt: n + 1, max, delay: delayFor(error, n + 1), error })
+        : Effect.void
+    )
+  )
+
+/** The inner, silent policy for HTTP failures before the body starts. */
+export const requestRetry = (max: number) => retryPolicy(max, () => Effect.void)
+
+/** The `StreamError` event announcing a retry. */
+export const reconnecting = (notice: RetryNotice): ModelEvent =>
+  ModelEvent.StreamError({
+    message: `Reconnecting... ${notice.attempt}/${notice.max}`,
+    attempt: notice.attempt,
+    maxRetries: notice.max,
+    delaySeconds: Duration.toMillis(notice.delay) / 1000,
+    error: notice.error.message
+  })
+
+/**
+ * Runs `attempt` and, when it fails with a retryable error, runs it again (up to `max` times),
+ * emitting a `StreamError` notice before each wait. Events of a failed attempt that were already
+ * emitted stay emitted; its `Completed` never comes, so its items are dropped.
+ */
+export const retryingStream = <R>(
+  attempt: Stream.Stream<ModelEvent, ModelError, R>,
+  max: number
+): Stream.Stream<ModelEvent, ModelError, R> =>
+  Stream.unwrapScoped(
+    Effect.gen(function* () {
+      const mailbox = yield* Mailbox.make<ModelEvent, ModelError>()
+      yield* attempt.pipe(
+        Stream.runForEachChunk((chunk) => mailbox.offerAll(chunk)),
+        Effect.retry(retryPolicy(max, (notice) => Effect.asVoid(mailbox.offer(reconnecting(notice))))),
+        Mailbox.into(mailbox),
+        Effect.forkScoped
+      )
+      return Mailbox.toStream(mailbox)
+    })
+  )
