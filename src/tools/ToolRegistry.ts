@@ -63,9 +63,19 @@ const isStructured = (value: unknown): value is Tool.StructuredOutput =>
 const decodeArguments = (tool: Tool.Tool, args: unknown): Either.Either<unknown, string> => {
   if (tool.kind !== "function") return Either.right(typeof args === "string" ? args : JSON.stringify(args))
   if (tool.parameters === undefined) return Either.right(args)
+  if (typeof args !== "object" || args === null || Array.isArray(args)) {
+    return Either.left(`InvalidArguments: arguments must be a JSON object, got ${args === null ? "null" : Array.isArray(args) ? "an array" : typeof args}`)
+  }
   return Schema.decodeUnknownEither(tool.parameters, { errors: "first", onExcessProperty: "ignore" })(args).pipe(
-    Either.mapLeft((error) => `InvalidArguments: ${ParseResult.TreeFormatter.formatErrorSync(error)}`)
+    Either.mapLeft((error) => `InvalidArguments: ${describeParseError(error)}`)
   )
+}
+
+/** The first problem of a failed decode, prefixed by the argument path (`plan.0.status: ...`). */
+const describeParseError = (error: ParseResult.ParseError): string => {
+  const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+  if (issue === undefined) return ParseResult.TreeFormatter.formatErrorSync(error)
+  return issue.path.length === 0 ? issue.message : `${issue.path.map(String).join(".")}: ${issue.message}`
 }
 
 export const layer = (tools: ReadonlyArray<Tool.Tool>): Layer.Layer<ToolRegistry> => Layer.succeed(ToolRegistry, make(tools))

@@ -1,0 +1,38 @@
+/** WriteStdin: the `write_stdin` tool, which types into (or polls) a running unified exec session. */
+import { Effect, Schema } from "effect"
+import { IntLike, OptionalIntLike, TextLike } from "./Coercion.js"
+import { toToolFailure } from "./ExecCommand.js"
+import * as Tool from "./Tool.js"
+import type { UnifiedExecManager } from "./unifiedExec/UnifiedExecManager.js"
+
+export const NAME = "write_stdin"
+
+/** How long write_stdin waits for new output when the call does not say. */
+export const DEFAULT_YIELD_TIME_MS = 250
+
+export const Parameters = Schema.Struct({
+  session_id: Schema.optionalWith(OptionalIntLike, { exact: true }),
+  chars: Schema.optionalWith(TextLike, { exact: true }),
+  yield_time_ms: Schema.optionalWith(IntLike, { exact: true }),
+  max_output_tokens: Schema.optionalWith(OptionalIntLike, { exact: true })
+})
+export type Parameters = typeof Parameters.Type
+
+/** The write_stdin tool over `manager` (the one its exec_command uses). */
+export const make = (manager: UnifiedExecManager): Tool.Tool<Parameters> =>
+  Tool.make({
+    name: NAME,
+    description: "Writes characters to a running exec session and returns the output it produced since.",
+    parameters: Parameters,
+    handler: (args) => {
+      if (args.session_id === undefined) {
+        return Effect.succeed("Error: `session_id` is required.")
+      }
+      return manager.writeStdin({
+        sessionId: args.session_id,
+        chars: args.chars ?? "",
+        yieldTimeMs: args.yield_time_ms ?? DEFAULT_YIELD_TIME_MS,
+        maxOutputTokens: args.max_output_tokens
+      }).pipe(Effect.mapError(toToolFailure))
+    }
+  })

@@ -1,0 +1,117 @@
+/** ExecBackend: how unified exec starts a process and talks to it; the pipe backend runs on @effect/platform Command. */
+import * as Command from "@effect/platform/Command"
+import * as CommandExecutor from "@effect/platform/CommandExecutor"
+import type * as PlatformError from "@effect/platform/Error"
+import { Data, Effect, Queue, Scope, Stream } from "effect"
+import { constants as osConstants } from "node:os"
+
+/** What to start. */
+export interface SpawnRequest {
+  readonly argv: readonly [string, ...Array<string>]
+  /** Absolute, existing working directory. */
+  readonly cwd: string
+  /** The child's complete environment. */
+  readonly env: Readonly<Record<string, string>>
+  /** Whether the caller asked for a terminal. */
+  readonly tty: boolean
+}
+
+/** A started process. It lives as long as the Scope it was spawned in; closing that Scope kills it. */
+export interface ExecProcess {
+  /** Everything the process writes (standard output and error together); ends when both are closed. */
+  readonly output: Stream.Stream<Uint8Array>
+  /** Sends bytes to standard input. */
+  readonly write: (bytes: Uint8Array) => Effect.Effect<void, ExecBackendError>
+  /** Waits for the exit: the exit code, or minus the signal number when a signal ended it. */
+  readonly exitCode: Effect.Effect<number>
+  /** True when the backend echoes written input itself (a terminal does; pipes do not). */
+  readonly echoesInput: boolean
+}
+
+export class ExecBackendError extends Data.TaggedError("ExecBackendError")<{
+  readonly reason: "NotFound" | "PermissionDenied" | "Spawn" | "Write"
+  readonly message: string
+}> {}
+
+/** Starts processes. A PTY backend can implement the same interface for `tty: true`. */
+export interface ExecBackend {
+  readonly spawn: (request: SpawnRequest) => Effect.Effect<ExecProcess, ExecBackendError, Scope.Scope>
+}
+
+/** How long a process may take to exit after SIGTERM before it gets SIGKILL. */
+export const TERMINATE_GRACE = "2 seconds"
+
+/** Exit code reported for a process whose end could not be observed. */
+const UNKNOWN_EXIT = -1
+
+const signalNumber = (text: string): number | undefined => {
+  const name = /SIG[A-Z0-9]+/.exec(text)?.[0]
+  const value = name === undefined ? undefined : (osConstants.signals as Record<string, number | undefined>)[name]
+  return value
+}
+
+const spawnError = (argv: ReadonlyArray<string>, error: PlatformError.PlatformError): ExecBackendError => {
+  const program = argv[0] ?? ""
+  if (error._tag === "SystemError" && error.reason === "NotFound") {
+    return new ExecBackendError({ reason: "NotFound", message: `no such program: ${program}` })
+  }
+  if (error._tag === "SystemError" && error.reason === "PermissionDenied") {
+    return new ExecBackendError({ reason: "PermissionDenied", message: `permission denied: ${program}` })
+  }
+  return new ExecBackendError({ reason: "Spawn", message: `cannot start ${program}: ${error.message}` })
+}
+
+/**
+ * Processes on pipes (standard error joined to standard output), started through the platform
+ * CommandExecutor. Each process is its own process group; closing its Scope sends SIGTERM to the
+ * whole group, then SIGKILL if it is still there after the grace period, so nothing outlives the
+ * session, not even background children.
+ */
+export const makePipeBackend = (executor: CommandExecutor.CommandExecutor): ExecBackend => ({
+  spawn: (request) =>
+    Effect.gen(function*() {
+      const [program, ...args] = request.argv
+      const command = Command.make(program, ...args).pipe(
+        Command.workingDirectory(request.cwd),
+        Command.env(request.env),
+        Command.stdin("pipe"),
+        Command.stdout("pipe"),
+        Command.stderr("pipe")
+      )
+      const process = yield* executor.start(command).pipe(Effect.mapError((error) => spawnError(request.argv, error)))
+      yield* Effect.addFinalizer(() =>
+        process.kill("SIGTERM").pipe(
+          Effect.timeout(TERMINATE_GRACE),
+          Effect.ignore,
+          Effect.zipRight(Effect.ignore(process.kill("SIGKILL")))
+        )
+      )
+      // Standard input is one long-lived writer fed by a queue, so each write does not close the pipe.
+      const input = yield* Queue.unbounded<Uint8Array>()
+      let lastWriteError: string | undefined
+      yield* Stream.fromQueue(input).pipe(
+        Stream.run(process.stdin),
+        Effect.catchAll((error) =>
+          Effect.sync(() => {
+            lastWriteError = error.message
+          })
+        ),
+        Effect.forkScoped
+      )
+      const write = (bytes: Uint8Array) =>
+        Effect.suspend(() =>
+          lastWriteError !== undefined
+            ? Effect.fail(new ExecBackendError({ reason: "Write", message: `cannot write to the process: ${lastWriteError}` }))
+            : Queue.offer(input, bytes).pipe(Effect.asVoid)
+        )
+      const output = Stream.merge(process.stdout, process.stderr).pipe(Stream.catchAll(() => Stream.empty))
+      const exitCode = process.exitCode.pipe(
+        Effect.map((code) => code as number),
+        Effect.catchAll((error) => {
+          const signal = signalNumber(error.message)
+          return Effect.succeed(signal === undefined ? UNKNOWN_EXIT : -signal)
+        })
+      )
+      return { output, write, exitCode, echoesInput: false }
+    })
+})
