@@ -91,10 +91,13 @@ export const startFakeResponsesServer = (script: FakeScriptInput): Promise<FakeR
     req.on("end", () => {
       const reply = router.route(req.method ?? "GET", req.url ?? "/", pairs(req.rawHeaders), Buffer.concat(parts).toString("utf8"))
       res.writeHead(reply.status, reply.headers)
-      for (const chunk of reply.chunks) res.write(chunk)
-      if (reply.then === "end") res.end()
-      else if (reply.then === "disconnect") res.socket?.destroy()
-      // "hang": leave the response open; close() drops it.
+      if (reply.then === "end") return res.end(reply.chunks.join(""))
+      res.flushHeaders()
+      // drop the connection only once everything before it has been written
+      res.write(reply.chunks.join(""), () => {
+        if (reply.then === "disconnect") res.socket?.destroy()
+        // "hang": leave the response open; close() drops it.
+      })
     })
   })
   return new Promise((resolve, reject) => {
