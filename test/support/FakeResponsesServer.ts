@@ -159,11 +159,14 @@ export const makeHttpClient = (
         const headers = Object.entries(request.headers) as Array<[string, string]>
         const reply = router.route(request.method, url.pathname + url.search, headers, body)
         const encoder = new TextEncoder()
+        // one chunk per pull, so a drop comes after everything before it was read
+        let next = 0
         const stream = new ReadableStream<Uint8Array>({
-          start(controller) {
-            for (const chunk of reply.chunks) controller.enqueue(encoder.encode(chunk))
+          pull(controller) {
+            if (next < reply.chunks.length) return controller.enqueue(encoder.encode(reply.chunks[next++]!))
             if (reply.then === "end") controller.close()
             else if (reply.then === "disconnect") controller.error(droppedConnection())
+            // "hang": nothing more, ever
           }
         })
         const noBody = reply.status === 204 || reply.status === 304
