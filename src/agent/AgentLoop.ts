@@ -1,0 +1,334 @@
+/** AgentLoop: one conversation's history and the turn loop that samples the model and runs tools (core §2). */
+import { Context, Data, Effect, Layer, Option, Ref } from "effect"
+import type { ContextError } from "../context/ContextManager.js"
+import { ContextManager } from "../context/ContextManager.js"
+import * as ModelClient from "../model/ModelClient.js"
+import type { ModelError } from "../model/ModelError.js"
+import { AgentEvent, type CompactPhase, type TurnResult } from "../protocol/AgentEvent.js"
+import { uuid7 } from "../protocol/Ids.js"
+import type { ConversationItem, ModelOutputItem, ToolCall, ToolResult } from "../protocol/Items.js"
+import { compactJson, userMessage } from "../protocol/Items.js"
+import type { ModelEvent, Usage } from "../protocol/ModelEvent.js"
+import { SessionRecorder } from "../session/SessionRecorder.js"
+import { ToolRegistry } from "../tools/ToolRegistry.js"
+import { AgentEvents } from "./AgentEvents.js"
+import { contextLengthUsage, contextLimit } from "../model/ContextLength.js"
+import { type CompactError, type CompactionResult, Compactor } from "./Compactor.js"
+
+/** The turn stopped at a safe boundary because an interrupt was requested. */
+export class TurnInterrupted extends Data.TaggedError("TurnInterrupted")<{}> {
+  override get message() {
+    return "turn interrupted"
+  }
+}
+
+export type TurnError = TurnInterrupted | ModelError | ContextError | CompactError
+
+export interface AgentLoopOptions {
+  /** Let parallel-capable tools of one response run concurrently (default true). */
+  readonly parallelToolCalls?: boolean
+  readonly initialHistory?: ReadonlyArray<ConversationItem>
+}
+
+export interface AgentLoop {
+  /** A snapshot of the history. */
+  readonly history: Effect.Effect<ReadonlyArray<ConversationItem>>
+  /** Replaces the history (persists nothing). */
+  readonly replaceHistory: (items: ReadonlyArray<ConversationItem>) => Effect.Effect<void>
+  /** Runs one user turn until the model stops asking for tools. */
+  readonly runTurn: (texts: ReadonlyArray<string>, turnId?: string) => Effect.Effect<TurnResult, TurnError>
+  /** Asks the running turn to stop at the next safe boundary. */
+  readonly interrupt: Effect.Effect<void>
+  /** Manual compaction (`/compact`); `None` when there is nothing to compact. */
+  readonly compact: (onEvent: (event: ModelEvent) => Effect.Effect<void>) => Effect.Effect<Option.Option<CompactionResult>, CompactError>
+  /** The `total_tokens` of the last usage report, if any. */
+  readonly lastTotalTokens: Effect.Effect<number | undefined>
+}
+export const AgentLoop = Context.GenericTag<AgentLoop>("tscodex/AgentLoop")
+
+const SUBAGENT_NOTIFICATION_TOOL = "wait_agent"
+
+/** Builds a loop over the services in context. Each call makes an independent conversation. */
+export const make = (options: AgentLoopOptions = {}) =>
+  Effect.gen(function* () {
+    const client = yield* ModelClient.ModelClient
+    const registry = yield* ToolRegistry
+    const context = yield* ContextManager
+    const recorder = yield* SessionRecorder
+    const events = yield* AgentEvents
+    const compactor = yield* Compactor
+
+    const parallelToolCalls = options.parallelToolCalls ?? true
+    const tokenLimit = context.autoCompactTokenLimit
+    const history = yield* Ref.make<ReadonlyArray<ConversationItem>>(options.initialHistory ?? [])
+    const lastTotalTokens = yield* Ref.make<number | undefined>(undefined)
+    const interruptRequested = yield* Ref.make(false)
+
+    const emit = events.publish
+
+    const rememberUsage = (usage: Usage | null) => {
+      const total = usage?.total_tokens
+      const value = typeof total === "number" ? Math.trunc(total) : typeof total === "string" ? Number.parseInt(total, 10) : NaN
+      return Number.isFinite(value) ? Ref.set(lastTotalTokens, value) : Effect.void
+    }
+
+    const append = (items: ReadonlyArray<ConversationItem>) =>
+      items.length === 0
+        ? Effect.void
+        : Ref.update(history, (all) => [...all, ...items]).pipe(Effect.zipRight(recorder.appendHistoryItems(items)))
+
+    /** Fails with TurnInterrupted when an interrupt was requested (boundaries of core §2.7). */
+    const checkInterrupt = (turnId: string, iteration: number, outputText: string | null) =>
+      Effect.flatMap(Ref.getAndSet(interruptRequested, false), (requested) =>
+        requested
+          ? emit(AgentEvent.turn_interrupted({ turnId, iteration, ...(outputText !== null ? { outputText } : {}) })).pipe(
+            Effect.zipRight(Effect.fail(new TurnInterrupted()))
+          )
+          : Effect.void
+      )
+
+    // -- compaction ----------------------------------------------------------
+
+    const runCompactor = (onEvent: (event: ModelEvent) => Effect.Effect<void>) =>
+      Effect.gen(function* () {
+        const result = yield* compactor.compact({
+          history: yield* Ref.get(history),
+          prune: true,
+          onEvent,
+          onPruned: (pruned) => Ref.set(history, pruned)
+        })
+        if (Option.isSome(result)) yield* Ref.set(history, result.value.history)
+        return result
+      })
+
+    const autoCompact = (turnId: string, phase: CompactPhase, totalTokens: number | undefined, limit: number | undefined) =>
+      Effect.gen(function* () {
+        const start = {
+          turnId,
+          phase,
+          ...(totalTokens !== undefined ? { totalTokens } : {}),
+          ...(limit !== undefined ? { tokenLimit: limit } : {})
+        }
+        yield* emit(AgentEvent.auto_compact_started(start))
+        const relayStreamErrors = (event: ModelEvent) =>
+          event._tag === "StreamError" ? emit(AgentEvent.stream_error({ turnId, ...event })) : Effect.void
+        const result = yield* runCompactor(relayStreamErrors).pipe(
+          Effect.tapError((error) =>
+            emit(AgentEvent.auto_compact_failed({ ...start, error: error.message, errorType: error._tag }))
+          )
+        )
+        yield* Ref.set(lastTotalTokens, undefined)
+        if (Option.isNone(result)) return
+        yield* emit(AgentEvent.auto_compact_completed({
+          ...start,
+          originalItemCount: result.value.originalItemCount,
+          retainedItemCount: result.value.history.length,
+          summary: result.value.summary,
+          ...(result.value.prunedToolResults > 0 ? { prunedToolResults: result.value.prunedToolResults } : {})
+        }))
+      })
+
+    /** Threshold compaction before a user turn (`pre_turn`) or a follow-up request (`mid_turn`). */
+    const compactIfOverLimit = (turnId: string, phase: "pre_turn" | "mid_turn") =>
+      Effect.gen(function* () {
+        if (tokenLimit === undefined) return
+        const used = yield* Ref.get(lastTotalTokens)
+        if (used === undefined || used < tokenLimit) return
+        if ((yield* Ref.get(history)).length === 0) return
+        yield* autoCompact(turnId, phase, used, tokenLimit)
+      })
+
+    // -- one sampling request -------------------------------------------------
+
+    const relay = (turnId: string) => (event: ModelEvent): Effect.Effect<void> => {
+      switch (event._tag) {
+        case "TokenCount":
+          return rememberUsage(event.usage).pipe(Effect.zipRight(emit(AgentEvent.token_count({ turnId, usage: event.usage }))))
+        case "AssistantDelta":
+          return emit(AgentEvent.assistant_delta({ turnId, delta: event.delta }))
+        case "ToolCallSeen":
+          return emit(AgentEvent.tool_called({
+            turnId,
+            callId: event.callId,
+            toolName: event.toolName,
+            ...(event.webSearch !== undefined ? { webSearch: event.webSearch } : {})
+          }))
+        case "StreamError": {
+          const { _tag, ...payload } = event
+          return emit(AgentEvent.stream_error({ turnId, ...payload }))
+        }
+        case "Completed":
+          return Effect.void
+      }
+    }
+
+    /**
+     * One request; when the provider says the context is too long (and names the size), compact
+     * once and retry. The retry-once rule lives here and nowhere else.
+     */
+    const sample = (turnId: string, iteration: number): Effect.Effect<ReadonlyArray<ModelOutputItem>, TurnError> => {
+      const request = Effect.gen(function* () {
+        const prompt = yield* context.buildPrompt({
+          history: yield* Ref.get(history),
+          tools: registry.specs,
+          parallelToolCalls,
+          turnId
+        })
+        yield* emit(AgentEvent.model_called({
+          turnId,
+          iteration,
+          historySize: prompt.input.length,
+          toolCount: prompt.tools.length
+        }))
+        return yield* ModelClient.complete(client, prompt, relay(turnId))
+      })
+      return request.pipe(
+        Effect.catchTag("ContextLengthExceeded", (error) => {
+          const usage = contextLengthUsage(error.message)
+          if (usage === undefined) return Effect.fail(error)
+          return Effect.gen(function* () {
+            yield* rememberUsage(usage)
+            yield* emit(AgentEvent.token_count({ turnId, usage }))
+            yield* autoCompact(turnId, "context_length_exceeded", usage.total_tokens, contextLimit(error.message))
+            yield* checkInterrupt(turnId, iteration, null)
+            return yield* request
+          })
+        })
+      )
+    }
+
+    // -- tools ----------------------------------------------------------------
+
+    const runCall = (turnId: string, call: ToolCall, prior: ReadonlyArray<ToolResult>) =>
+      Effect.gen(function* () {
+        yield* emit(AgentEvent.tool_started({ turnId, toolName: call.name, callId: call.callId, call }))
+        const result = yield* registry.execute(call, {
+          turnId,
+          history: [...(yield* Ref.get(history)), ...prior],
+          collaborationMode: context.collaborationMode
+        })
+        yield* emit(AgentEvent.tool_completed({
+          turnId,
+          toolName: call.name,
+          callId: call.callId,
+          call,
+          result,
+          isError: result.isError
+        }))
+        return result
+      })
+
+    /** Consecutive parallel-capable calls run together; any other call runs alone. Results keep call order. */
+    const runBatch = (turnId: string, calls: ReadonlyArray<ToolCall>) =>
+      Effect.gen(function* () {
+        const results: Array<ToolResult> = []
+        let pending: Array<ToolCall> = []
+        const flush = Effect.suspend(() => {
+          const group = pending
+          pending = []
+          if (group.length === 0) return Effect.void
+          const prior = [...results]
+          return Effect.all(group.map((call) => runCall(turnId, call, prior)), { concurrency: "unbounded" }).pipe(
+            Effect.map((done) => void results.push(...done))
+          )
+        })
+        for (const call of calls) {
+          if (parallelToolCalls && registry.supportsParallel(call.name)) {
+            pending.push(call)
+            continue
+          }
+          yield* flush
+          results.push(yield* runCall(turnId, call, [...results]))
+        }
+        yield* flush
+        return results
+      })
+
+    // -- the turn -------------------------------------------------------------
+
+    const loop = (turnId: string) =>
+      Effect.gen(function* () {
+        let iteration = 0
+        let lastAssistant: string | null = null
+        const failed = (error: TurnError) =>
+          Effect.gen(function* () {
+            if (error._tag === "TurnInterrupted") return
+            const usage = contextLengthUsage(error.message)
+            if (usage !== undefined) {
+              yield* rememberUsage(usage)
+              yield* emit(AgentEvent.token_count({ turnId, usage }))
+            }
+            yield* emit(AgentEvent.turn_failed({ turnId, iteration, error: error.message, errorType: error._tag }))
+          })
+        const step = Effect.gen(function* () {
+          while (true) {
+            yield* checkInterrupt(turnId, iteration, lastAssistant)
+            yield* compactIfOverLimit(turnId, "mid_turn")
+            iteration += 1
+            const items = yield* sample(turnId, iteration)
+            yield* emit(AgentEvent.model_completed({ turnId, iteration, itemCount: items.length }))
+            const calls: Array<ToolCall> = []
+            for (const item of items) {
+              if (item._tag === "AssistantMessage") lastAssistant = item.text
+              if (item._tag === "ToolCall") calls.push(item)
+            }
+            yield* append(items)
+            if (calls.length === 0) {
+              yield* checkInterrupt(turnId, iteration, lastAssistant)
+              yield* emit(AgentEvent.turn_completed({ turnId, iteration, outputText: lastAssistant }))
+              const result: TurnResult = {
+                turnId,
+                outputText: lastAssistant,
+                iterations: iteration,
+                responseItems: items,
+                history: yield* Ref.get(history)
+              }
+              return result
+            }
+            const results = yield* runBatch(turnId, calls)
+            yield* append(results)
+            yield* append(followUps(results))
+            yield* checkInterrupt(turnId, iteration, lastAssistant)
+          }
+        })
+        return yield* step.pipe(Effect.tapError(failed))
+      })
+
+    const runTurn = (texts: ReadonlyArray<string>, givenTurnId?: string) =>
+      Effect.gen(function* () {
+        const turnId = givenTurnId ?? (yield* uuid7)
+        yield* Ref.set(interruptRequested, false)
+        yield* emit(AgentEvent.turn_started({ turnId, userText: texts.join("\n"), userTexts: texts }))
+        yield* compactIfOverLimit(turnId, "pre_turn")
+        yield* append(texts.map(userMessage))
+        return yield* loop(turnId)
+      })
+
+    const loopService: AgentLoop = {
+      history: Ref.get(history),
+      replaceHistory: (items) => Ref.set(history, items),
+      runTurn,
+      interrupt: Ref.set(interruptRequested, true),
+      compact: (onEvent) => runCompactor(onEvent),
+      lastTotalTokens: Ref.get(lastTotalTokens)
+    }
+    return loopService
+  })
+
+/** Sub-agent statuses reported by `wait_agent` become user messages (core §2.6). */
+export const followUps = (results: ReadonlyArray<ToolResult>): ReadonlyArray<ConversationItem> =>
+  results.flatMap((result) => {
+    if (result.name !== SUBAGENT_NOTIFICATION_TOOL || result.isError) return []
+    const output = result.output
+    if (!isObject(output) || !isObject(output.status)) return []
+    return Object.entries(output.status).flatMap(([agentId, status]) =>
+      isObject(status)
+        ? [userMessage(`<subagent_notification>\n${compactJson({ agent_id: agentId, status })}\n</subagent_notification>`)]
+        : []
+    )
+  })
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+export const layer = (options: AgentLoopOptions = {}) => Layer.effect(AgentLoop, make(options))
