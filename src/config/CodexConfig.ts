@@ -62,8 +62,10 @@ export class ConfigError extends Data.TaggedError("ConfigError")<{
   readonly key?: string
   readonly detail: string
 }> {
+  /** `<file>: <detail>`; the key is added in parentheses only when the detail does not already name it. */
   override get message() {
-    return `${this.path}${this.key !== undefined ? ` (${this.key})` : ""}: ${this.detail}`
+    const named = this.key === undefined || this.detail.includes(this.key)
+    return `${this.path}${named ? "" : ` (${this.key})`}: ${this.detail}`
   }
 }
 
