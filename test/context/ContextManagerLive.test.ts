@@ -1,7 +1,10 @@
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { expect, layer } from "@effect/vitest"
 import { Effect, Option, Ref, TestClock } from "effect"
+import * as ConfigLoader from "../../src/config/ConfigLoader.js"
+import * as Environment from "../../src/config/Environment.js"
 import * as AgentsMd from "../../src/context/AgentsMd.js"
+import * as ContextManagerLive from "../../src/context/ContextManagerLive.js"
 import { assistantMessage, userMessage } from "../../src/protocol/Items.js"
 import { manager, texts, tempDir, writeTree } from "./support.js"
 
@@ -272,5 +275,33 @@ layer(NodeContext.layer)("ContextManagerLive turn metadata", (it) => {
       const dir = yield* tempDir
       const context = yield* manager({ cwd: dir, workspaceProbe: noWorkspace }, { codexHome: dir })
       expect(Object.keys(yield* context.turnMetadata("turn_a"))).toEqual(["turn_id", "sandbox"])
+    }))
+})
+
+layer(NodeContext.layer)("ContextManagerLive over config.toml", (it) => {
+  it.scoped("takes the auto-compact limit and instructions file from a config file", () =>
+    Effect.gen(function* () {
+      const home = yield* tempDir
+      yield* writeTree(home, {
+        "config.toml": [
+          "model = \"demo-model\"",
+          "model_provider = \"demo\"",
+          "model_auto_compact_token_limit = 12345",
+          "model_instructions_file = \"instructions.md\"",
+          "",
+          "[model_providers.demo]",
+          "name = \"Demo\"",
+          "base_url = \"http://127.0.0.1:9/v1\"",
+          ""
+        ].join("\n"),
+        "instructions.md": "\nfrom the file next to config.toml\n"
+      })
+      const context = yield* ContextManagerLive.make({ cwd: home, workspaceProbe: noWorkspace }).pipe(
+        Effect.provide(ConfigLoader.layer({ configPath: `${home}/config.toml` })),
+        Effect.provide(Environment.layerValue({ HOME: home }))
+      )
+      expect(context.autoCompactTokenLimit).toBe(12345)
+      expect(context.contextWindow).toBeUndefined()
+      expect(yield* context.baseInstructions).toBe("from the file next to config.toml")
     }))
 })
