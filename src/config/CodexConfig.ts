@@ -83,7 +83,10 @@ export const providerDefaults = {
 
 /** A config given in code (tests, embedders). */
 export const layerValue = (
-  config: Partial<CodexConfig> & { readonly model: string; readonly provider: Partial<ProviderInfo> & { readonly baseUrl: string } }
+  config: Omit<Partial<CodexConfig>, "provider"> & {
+    readonly model: string
+    readonly provider: Partial<ProviderInfo> & { readonly baseUrl: string }
+  }
 ): Layer.Layer<CodexConfig> =>
   Layer.succeed(CodexConfig, {
     codexHome: config.codexHome ?? "/tmp/tscodex-home",
