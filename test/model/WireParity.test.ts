@@ -1,5 +1,8 @@
 import { expect, it } from "@effect/vitest"
-import { Effect, Either, Exit, Stream } from "effect"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import { Effect, Either, Exit, Layer, Stream } from "effect"
+import * as CodexConfig from "../../src/config/CodexConfig.js"
+import { ModelClient } from "../../src/model/ModelClient.js"
 import * as Environment from "../../src/config/Environment.js"
 import { complete } from "../../src/model/ModelClient.js"
 import * as ResponsesModelClient from "../../src/model/ResponsesModelClient.js"
@@ -86,5 +89,30 @@ it.scoped("a refused connection is reported with the transport text", () =>
     expect(error._tag).toBe("RetryableStreamError")
     expect(error.message).toContain("- exception: ECONNREFUSED")
     expect(error.message).toContain("- raw_lines_received: 0")
+  })
+)
+
+it.scoped("layer builds the client from CodexConfig and the Environment (acceptance 1, 11)", () =>
+  Effect.gen(function* () {
+    const server = yield* FakeResponsesServer.make([{ type: "message", text: "OK" }])
+    const config = CodexConfig.layerValue({
+      model: "fast-model",
+      provider: provider({ id: "backup", name: "backup", baseUrl: server.url, envKey: "BACKUP_KEY", queryParams: [["api_version", "2026-03-01"]] }),
+      reasoningEffort: "high",
+      verbosity: "medium",
+      guardianApproval: true
+    })
+    const layer = ResponsesModelClient.layer({ originator: "codex-tui", version: "0.1.0", timeoutSeconds: 5, sessionId: "sess-1" }).pipe(
+      Layer.provide(Layer.mergeAll(config, Environment.layerValue({ BACKUP_KEY: "test-key", TERM: "xterm" }), NodeFileSystem.layer))
+    )
+    const client = yield* Effect.provide(ModelClient, layer)
+    yield* Stream.runDrain(client.stream(prompt()))
+    const [request] = yield* server.requests
+    expect(request!.path).toBe("/v1/responses?api_version=2026-03-01")
+    expect(request!.headers.authorization).toBe("Bearer test-key")
+    expect(request!.headers["x-codex-beta-features"]).toBe("guardian_approval")
+    expect(request!.headers.originator).toBe("codex-tui")
+    expect(request!.headers["user-agent"]).toMatch(/^codex-tui\/0\.1\.0 \(.+; .+\) xterm \(codex-tui; 0\.1\.0\)$/)
+    expect(request!.body).toMatchObject({ model: "fast-model", prompt_cache_key: "sess-1", reasoning: { effort: "high" }, text: { verbosity: "medium" } })
   })
 )
