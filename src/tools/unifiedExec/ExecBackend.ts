@@ -79,8 +79,10 @@ export const makePipeBackend = (executor: CommandExecutor.CommandExecutor): Exec
         Command.stderr("pipe")
       )
       const process = yield* executor.start(command).pipe(Effect.mapError((error) => spawnError(request.argv, error)))
+      // Finalizers run uninterruptibly; the wait after SIGTERM must be interruptible for the timeout to end it.
       yield* Effect.addFinalizer(() =>
         process.kill("SIGTERM").pipe(
+          Effect.interruptible,
           Effect.timeout(TERMINATE_GRACE),
           Effect.ignore,
           Effect.zipRight(Effect.ignore(process.kill("SIGKILL")))
