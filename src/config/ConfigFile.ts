@@ -35,7 +35,8 @@ export const ConfigTable = Schema.Struct({
   use_chat_completion: Boolish,
   features: Schema.optional(FeaturesTable),
   model_providers: Table,
-  profiles: Table
+  profiles: Table,
+  profile: Text
 })
 export type ConfigTable = typeof ConfigTable.Type
 

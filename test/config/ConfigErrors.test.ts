@@ -34,6 +34,12 @@ describe("config errors name the file and the key", () => {
       })
     }))
 
+  it.scoped("a default profile that does not exist, and a profile key that is not text", () =>
+    Effect.gen(function* () {
+      expect((yield* failure("profile = \"gone\"\n")).message).toBe("<path>: unknown Codex profile: gone")
+      expect((yield* failure("profile = [1]\n")).message).toBe("<path>: profile must be text, got a list")
+    }))
+
   it.scoped("unknown provider lists the defined ones", () =>
     Effect.gen(function* () {
       const result = yield* failure(`model = "m"\nmodel_provider = "ghost"\n[model_providers.one]\nbase_url = "http://h/v1"\n`)
