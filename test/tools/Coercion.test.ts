@@ -1,3 +1,4 @@
+/** Coercion: lenient integer, text and flag arguments. */
 import { describe, expect, it } from "@effect/vitest"
 import { Either, Schema } from "effect"
 import { IntLike, OptionalIntLike, TextLike, Truthy } from "../../src/tools/Coercion.js"

@@ -1,3 +1,4 @@
+/** exec_command and write_stdin through the registry, on real processes. */
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as FileSystem from "@effect/platform/FileSystem"
 import { describe, expect, it } from "@effect/vitest"

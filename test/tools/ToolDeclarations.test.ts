@@ -1,3 +1,4 @@
+/** ToolDeclarations: exec_tools.json matches the recorded structure and is found and attached at run time. */
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Schema } from "effect"

@@ -1,3 +1,4 @@
+/** ToolRegistry: order, replacement, unknown tools, argument errors and failures as results. */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Schema } from "effect"
 import { toolCall, toResponsesInputUnsafe } from "../../src/protocol/Items.js"

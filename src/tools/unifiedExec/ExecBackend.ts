@@ -66,6 +66,10 @@ const spawnError = (argv: ReadonlyArray<string>, error: PlatformError.PlatformEr
  * CommandExecutor. Each process is its own process group; closing its Scope sends SIGTERM to the
  * whole group, then SIGKILL if it is still there after the grace period, so nothing outlives the
  * session, not even background children.
+ *
+ * Requests with `tty: true` run on pipes too: no terminal is allocated (no line discipline, no
+ * window size), and the manager echoes typed input itself. A terminal backend would route those
+ * requests to a pseudo-terminal and set `echoesInput`.
  */
 export const makePipeBackend = (executor: CommandExecutor.CommandExecutor): ExecBackend => ({
   spawn: (request) =>

@@ -1,3 +1,4 @@
+/** OutputBuffer: head/tail capping of unread output. */
 import { describe, expect, it } from "@effect/vitest"
 import * as OutputBuffer from "../../../src/tools/unifiedExec/OutputBuffer.js"
 

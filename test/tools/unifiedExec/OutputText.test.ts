@@ -1,3 +1,4 @@
+/** OutputText: truncation, counts, command display and the result text. */
 import { describe, expect, it } from "@effect/vitest"
 import * as OutputText from "../../../src/tools/unifiedExec/OutputText.js"
 

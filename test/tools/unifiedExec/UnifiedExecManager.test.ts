@@ -1,3 +1,4 @@
+/** UnifiedExecManager on scripted processes, timed by the test clock. */
 import * as FileSystem from "@effect/platform/FileSystem"
 import { SystemError } from "@effect/platform/Error"
 import { describe, expect, it } from "@effect/vitest"
