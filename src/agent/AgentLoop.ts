@@ -122,7 +122,7 @@ export const make = (options: AgentLoopOptions = {}) =>
         yield* emit(AgentEvent.auto_compact_completed({
           ...start,
           originalItemCount: result.value.originalItemCount,
-          retainedItemCount: result.value.history.length,
+          retainedItemCount: result.value.retainedItemCount,
           summary: result.value.summary,
           ...(result.value.prunedToolResults > 0 ? { prunedToolResults: result.value.prunedToolResults } : {})
         }))

@@ -9,6 +9,8 @@ import type { RecorderError } from "../session/SessionRecorder.js"
 export interface CompactionResult {
   readonly history: ReadonlyArray<ConversationItem>
   readonly originalItemCount: number
+  /** User messages kept, not counting the summary. */
+  readonly retainedItemCount: number
   readonly prunedToolResults: number
   /** Display text, e.g. `compact(5 items) -> 2 items + [summary] (dropped 1 old tool response)`. */
   readonly summary: string
