@@ -4,7 +4,8 @@ import * as ValidationError from "@effect/cli/ValidationError"
 import { Cause, Console, Effect, Exit, Option } from "effect"
 import { CliError, ExitWith, UsageError } from "./CliError.js"
 
-export const VERSION = "0.1.0"
+import { VERSION } from "./Version.js"
+
 export const cliInfo = { name: "tscodex", version: VERSION }
 
 /** A subcommand: receives `[node, bin, ...rest]`. */

@@ -1,0 +1,101 @@
+/** AgentStack: the layers the command line runs a conversation on, built from flags and config.toml. */
+import * as NodeCommandExecutor from "@effect/platform-node/NodeCommandExecutor"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import { Effect, Layer, Ref } from "effect"
+import * as AgentEvents from "../agent/AgentEvents.js"
+import * as AgentLoop from "../agent/AgentLoop.js"
+import * as CompactorLive from "../agent/CompactorLive.js"
+import { CodexConfig } from "../config/CodexConfig.js"
+import * as ConfigLoader from "../config/ConfigLoader.js"
+import * as Environment from "../config/Environment.js"
+import { ContextManager } from "../context/ContextManager.js"
+import * as ContextManagerLive from "../context/ContextManagerLive.js"
+import { ModelClient } from "../model/ModelClient.js"
+import type { ConversationItem } from "../protocol/Items.js"
+import * as ResponsesModelClient from "../model/ResponsesModelClient.js"
+import * as RolloutStore from "../session/RolloutStore.js"
+import { SessionRecorder } from "../session/SessionRecorder.js"
+import * as ToolRegistry from "../tools/ToolRegistry.js"
+import { makeUnifiedExecTools } from "../tools/UnifiedExecTools.js"
+import { VERSION } from "./Version.js"
+
+/** Who the client says it is; the CLI always presents itself as the interactive Codex client. */
+export const ORIGINATOR = "codex-tui"
+
+export interface StackOptions {
+  readonly configPath?: string
+  readonly profile?: string
+  readonly systemPrompt?: string
+  readonly timeoutSeconds: number
+  /** Continue this rollout instead of starting a new one (resume). */
+  readonly resume?: { readonly path: string; readonly sessionId: string; readonly history: ReadonlyArray<ConversationItem> }
+  /** Told once when the session cannot be saved. */
+  readonly onWarning: (message: string) => Effect.Effect<void>
+  readonly events: AgentEvents.AgentEvents
+}
+
+/** Node's file system, processes and the real environment. */
+export const platformLayer = Layer.mergeAll(
+  NodeFileSystem.layer,
+  NodeCommandExecutor.layer.pipe(Layer.provide(NodeFileSystem.layer)),
+  Environment.layer
+)
+
+/** config.toml (+ profile and `.env`) resolved into CodexConfig. */
+export const configLayer = (options: Pick<StackOptions, "configPath" | "profile">) =>
+  ConfigLoader.layer({
+    ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
+    ...(options.profile !== undefined ? { profile: options.profile } : {})
+  })
+
+/**
+ * Everything AgentLoop needs, and the loop itself. The rollout is created (or attached) while the
+ * layer is built, so a session that fails later is still on disk with its `session_meta`.
+ */
+export const layer = (options: StackOptions) => {
+  const model = ResponsesModelClient.layer({
+    originator: ORIGINATOR,
+    version: VERSION,
+    timeoutSeconds: options.timeoutSeconds,
+    sessionId: options.resume?.sessionId
+  })
+  const context = ContextManagerLive.layer({
+    ...(options.systemPrompt !== undefined ? { baseInstructionsOverride: options.systemPrompt } : {}),
+    includeCollaborationInstructions: true
+  })
+  const tools = Layer.scoped(
+    ToolRegistry.ToolRegistry,
+    Effect.map(makeUnifiedExecTools(), (exec) => ToolRegistry.make(exec.tools))
+  )
+  const recorder = Layer.scoped(
+    SessionRecorder,
+    Effect.gen(function* () {
+      const store = yield* RolloutStore.RolloutStore
+      if (options.resume !== undefined) {
+        const attached = yield* store.attach(options.resume.path, { onWarning: options.onWarning })
+        return attached.recorder
+      }
+      const config = yield* CodexConfig
+      const client = yield* ModelClient
+      const context = yield* ContextManager
+      const session = yield* store.create({
+        sessionId: yield* Ref.get(client.sessionId),
+        cwd: context.cwd,
+        originator: ORIGINATOR,
+        cliVersion: VERSION,
+        provider: config.provider.name,
+        baseInstructions: yield* context.baseInstructions,
+        onWarning: options.onWarning
+      })
+      return session.recorder
+    })
+  ).pipe(Layer.provide(RolloutStore.layerConfig))
+  const services = Layer.mergeAll(model, context, tools, Layer.succeed(AgentEvents.AgentEvents, options.events))
+  const withRecorder = recorder.pipe(Layer.provideMerge(services))
+  const withCompactor = CompactorLive.layer.pipe(Layer.provideMerge(withRecorder))
+  return AgentLoop.layer({ ...(options.resume !== undefined ? { initialHistory: options.resume.history } : {}) }).pipe(
+    Layer.provideMerge(withCompactor),
+    Layer.provideMerge(configLayer(options)),
+    Layer.provideMerge(platformLayer)
+  )
+}

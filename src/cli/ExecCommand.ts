@@ -1,0 +1,31 @@
+/** ExecCommand: the root `tscodex [prompt…]` command wired to the agent stack. */
+import { Console, Effect, Option } from "effect"
+import * as AgentEvents from "../agent/AgentEvents.js"
+import * as AgentStack from "./AgentStack.js"
+import { runExec } from "./ExecMode.js"
+import { formatProgress } from "./ProgressView.js"
+import { processStdin } from "./PromptInput.js"
+import * as RootCommand from "./RootCommand.js"
+
+/** Progress lines go to stderr so stdout holds only the answer. */
+export const stderrProgress = AgentEvents.make((event) => {
+  const line = formatProgress(event)
+  return line === undefined ? Effect.void : Console.error(line)
+})
+
+/** The one-shot command. `argv` is needed to tell unknown flags from prompt words. */
+export const make = (argv: ReadonlyArray<string>) =>
+  RootCommand.make((args) =>
+    Effect.gen(function* () {
+      yield* RootCommand.rejectUnknownFlags(args.prompt, argv)
+      const stack = AgentStack.layer({
+        ...Option.match(args.config, { onNone: () => ({}), onSome: (configPath) => ({ configPath }) }),
+        ...Option.match(args.profile, { onNone: () => ({}), onSome: (profile) => ({ profile }) }),
+        ...Option.match(args.systemPrompt, { onNone: () => ({}), onSome: (systemPrompt) => ({ systemPrompt }) }),
+        timeoutSeconds: args.timeoutSeconds,
+        onWarning: (message) => Console.error(`[warning] ${message}`),
+        events: stderrProgress
+      })
+      yield* runExec({ words: args.prompt, json: args.json, stdin: processStdin }).pipe(Effect.provide(stack))
+    })
+  )
