@@ -5,12 +5,18 @@ import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Effect } from "effect"
 import * as ExecCommand from "../cli/ExecCommand.js"
 import { cliInfo, exitCode, reportFailure, route, type Route } from "../cli/Main.js"
+import * as ResumeCommand from "../cli/ResumeCommand.js"
+import * as SessionsCommand from "../cli/SessionsCommand.js"
 
 const argv = process.argv
-const root: Route<NodeContext.NodeContext> = Command.run(ExecCommand.make(argv), cliInfo)
-const subcommands = new Map<string, Route<NodeContext.NodeContext>>()
+type Run = Route<NodeContext.NodeContext>
 
-route(argv, root, subcommands).pipe(
+const subcommands = new Map<string, Run>([
+  ["sessions", Command.run(SessionsCommand.command, cliInfo)],
+  ["resume", Command.run(ResumeCommand.make(argv), cliInfo)]
+])
+
+route(argv, Command.run(ExecCommand.make(argv), cliInfo), subcommands).pipe(
   reportFailure,
   Effect.provide(NodeContext.layer),
   NodeRuntime.runMain({ disableErrorReporting: true, teardown: (exit, onExit) => onExit(exitCode(exit)) })
