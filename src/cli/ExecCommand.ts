@@ -23,7 +23,7 @@ export const make = (argv: ReadonlyArray<string>) =>
         ...Option.match(args.profile, { onNone: () => ({}), onSome: (profile) => ({ profile }) }),
         ...Option.match(args.systemPrompt, { onNone: () => ({}), onSome: (systemPrompt) => ({ systemPrompt }) }),
         timeoutSeconds: args.timeoutSeconds,
-        onWarning: (message) => Console.error(`[warning] ${message}`),
+        onWarning: (message) => Console.error(message),
         events: stderrProgress
       })
       yield* runExec({ words: args.prompt, json: args.json, stdin: processStdin }).pipe(Effect.provide(stack))

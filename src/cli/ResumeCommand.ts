@@ -66,7 +66,7 @@ export const make = (argv: ReadonlyArray<string>) =>
           ...Option.match(args.systemPrompt, { onNone: () => ({}), onSome: (systemPrompt) => ({ systemPrompt }) }),
           timeoutSeconds: args.timeoutSeconds,
           resume: { path: session.rolloutPath, sessionId: session.sessionId, history: session.history },
-          onWarning: (message) => Console.error(`[warning] ${message}`),
+          onWarning: (message) => Console.error(message),
           events: stderrProgress
         })
         yield* runExec({ words: prompt, json: args.json, stdin: processStdin }).pipe(Effect.provide(stack))

@@ -88,4 +88,17 @@ describe("tscodex sessions / resume", () => {
       expect(missing.stderr).toContain("resume needs a session id or path, or --last")
       expect(posts(yield* requests)).toEqual([])
     }).pipe(Effect.provide(NodeContext.layer)))
+
+  it.scopedLive("an unwritable sessions folder does not stop the turn, and the user is told once", () =>
+    Effect.gen(function* () {
+      const { cli, fs, home } = yield* setup([{ type: "function_calls", calls: [{ name: "exec_command", call_id: "c1", arguments: { cmd: "true" } }] }, { type: "message", text: "still answered" }])
+      yield* fs.writeFileString(`${home}/sessions`, "a file where the folder should be")
+      const run = yield* cli("go")
+      expect(run.exitCode).toBe(0)
+      expect(run.stdout).toBe("still answered\n")
+      const warnings = run.stderr.split("\n").filter((line) => line.includes("cannot write session rollout"))
+      expect(warnings.length).toBe(1)
+      expect(warnings[0]).toContain("no longer saved")
+      expect(yield* fs.readFileString(`${home}/sessions`)).toBe("a file where the folder should be")
+    }).pipe(Effect.provide(NodeContext.layer)))
 })
