@@ -1,6 +1,18 @@
-/** Compaction: pure rules for rebuilding a history from a summary transcript and pruning old tool output (core §4.7–4.10). */
+/** Compaction: pure rules for rebuilding a history from a summary transcript, pruning old tool output and reading context-length errors. */
+import { isContextLengthText } from "../model/ContextLength.js"
 import type { ConversationItem } from "../protocol/Items.js"
 import { userMessage } from "../protocol/Items.js"
+
+// The provider texts are read in one place, next to the model client that classifies them; the
+// compaction rules use the same readers.
+export { contextLengthUsage, contextLimit, type ContextLengthUsage, isContextLengthText } from "../model/ContextLength.js"
+
+/**
+ * True when a failed request means "the prompt is too long": the client classified it so (also
+ * from an error code whose text does not say it), or its text says so.
+ */
+export const isContextLengthError = (error: { readonly _tag: string; readonly message: string }): boolean =>
+  error._tag === "ContextLengthExceeded" || isContextLengthText(error.message)
 
 /** Budget for the user messages kept across a compaction. */
 export const COMPACT_USER_MESSAGE_MAX_TOKENS = 20_000
@@ -25,7 +37,7 @@ export const truncateToTokens = (text: string, tokens: number): string => {
 }
 
 const normalize = (text: string): string =>
-  text.trim().split(/\r?\n/).map((line) => line.trimEnd()).join("\n").trim()
+  text.trim().split(/\r\n|\r|\n/).map((line) => line.trimEnd()).join("\n").trim()
 
 export interface CompactTexts {
   /** The instruction sent as the last user message of a compaction request. */
@@ -33,6 +45,13 @@ export interface CompactTexts {
   /** The line that opens every summary message. */
   readonly summaryPrefix: string
 }
+
+/**
+ * The texts a compaction uses: `compact_prompt` from config.toml replaces our instruction unless
+ * it is blank; the summary prefix is always ours.
+ */
+export const resolveTexts = (ours: CompactTexts, configuredPrompt?: string): CompactTexts =>
+  configuredPrompt === undefined || configuredPrompt.trim() === "" ? ours : { ...ours, compactPrompt: configuredPrompt }
 
 /** True for a user message that is a compaction summary. */
 export const isSummary = (text: string, texts: CompactTexts): boolean => text.startsWith(texts.summaryPrefix + "\n")
