@@ -9,6 +9,8 @@ const common = {
   sourcemap: true,
   external: ["node-pty"],
   banner: { js: "import { createRequire as __tscodexCreateRequire } from 'node:module'; const require = __tscodexCreateRequire(import.meta.url);" },
+  minify: true,
+  keepNames: true,
   logLevel: "warning"
 }
 
