@@ -104,7 +104,9 @@ describe("exec_command and write_stdin on real processes", () => {
       let out = text(yield* run(reg, "write_stdin", { session_id: id, chars: "world\n", yield_time_ms: 50 }))
       expect(out).toContain("Command: ")
       expect(out).toContain("Original token count: ")
-      if (!out.includes("Process exited")) out = text(yield* run(reg, "write_stdin", { session_id: id, yield_time_ms: 200 }))
+      for (let i = 0; i < 10 && !out.includes("Process exited"); i++) {
+        out = text(yield* run(reg, "write_stdin", { session_id: id, yield_time_ms: 200 }))
+      }
       expect(out).toContain("Process exited with code 0")
       expect(out).toContain("hello:world")
     }).pipe(Effect.provide(live)))
@@ -138,7 +140,7 @@ describe("exec_command and write_stdin on real processes", () => {
       const id = sessionId(text(yield* run(reg, "exec_command", { cmd: "read line; printf \"%s\" \"$line\"", yield_time_ms: 10 })))
       const line = "HEAD" + "A".repeat(25_000) + "B".repeat(25_000) + "TAIL"
       let out = text(yield* run(reg, "write_stdin", { session_id: id, chars: line + "\n", yield_time_ms: 200 }))
-      for (let i = 0; i < 5 && !out.includes("Process exited"); i++) {
+      for (let i = 0; i < 10 && !out.includes("Process exited"); i++) {
         out = text(yield* run(reg, "write_stdin", { session_id: id, yield_time_ms: 200 }))
       }
       expect(out).toContain("Process exited with code 0")
