@@ -1,5 +1,6 @@
 /** @internal The multi-line texts of model stream failures, and how each failure is classified. */
 import { Duration } from "effect"
+import { contextLimit, isContextLengthText } from "../ContextLength.js"
 import { lenientText } from "../../protocol/ResponsesWire.js"
 import {
   ApiError,
@@ -131,23 +132,13 @@ export const statusMessage = (status: number, body: string): string =>
 // ---------------------------------------------------------------------------
 // classification
 
-const contextLengthPattern = /context_length_exceeded|maximum context length/i
-
-/** True when a provider text says the prompt does not fit. */
-export const isContextLengthText = (text: string): boolean => contextLengthPattern.test(text)
-
-const tokenCount = (text: string, pattern: RegExp): number | undefined => {
-  const match = pattern.exec(text)
-  return match === null ? undefined : Number(match[1]!.replace(/,/g, ""))
-}
-
 /** A ContextLengthExceeded carrying the token counts the text mentions. */
 export const contextLengthExceeded = (message: string): ContextLengthExceeded => {
-  const requested = tokenCount(message, /requested\s+(\d[\d,]*)\s+tokens/i)
-  const limit = tokenCount(message, /maximum context length is\s+(\d[\d,]*)\s+tokens/i)
+  const requested = /requested\s+([0-9,]+)\s+tokens/i.exec(message)
+  const limit = contextLimit(message)
   return new ContextLengthExceeded({
     message,
-    ...(requested !== undefined ? { requestedTokens: requested } : {}),
+    ...(requested !== null ? { requestedTokens: Number(requested[1]!.replace(/,/g, "")) } : {}),
     ...(limit !== undefined ? { limitTokens: limit } : {})
   })
 }
