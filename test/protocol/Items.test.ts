@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
+import { AgentEvent, agentEventJson, turnResultJson } from "../../src/protocol/AgentEvent.js"
 import * as Items from "../../src/protocol/Items.js"
 import { serializeToolSpec } from "../../src/protocol/Prompt.js"
 
@@ -84,5 +85,44 @@ describe("serializeToolSpec", () => {
       .toEqual({ type: "web_search", external_web_access: true })
     const custom = serializeToolSpec({ name: "apply_patch", description: "d", toolType: "custom", supportsParallel: false })
     expect(Either.isLeft(custom) && custom.left.message).toBe("custom tools require `format`")
+  })
+})
+
+
+describe("AgentEvent JSON", () => {
+  it("uses the event kind, snake_case payload keys, items in their in-memory shape, and the submission", () => {
+    const call = Items.toolCall("c1", "echo", { text: "hi" })
+    const result = Items.toolResult({ callId: "c1", name: "echo", output: "hi" })
+    expect(agentEventJson(AgentEvent.tool_completed({ turnId: "t1", toolName: "echo", callId: "c1", call, result, isError: false }), "s1")).toEqual({
+      kind: "tool_completed",
+      turn_id: "t1",
+      payload: {
+        tool_name: "echo",
+        call_id: "c1",
+        call: { call_id: "c1", name: "echo", arguments: { text: "hi" }, tool_type: "function", kind: "tool_call" },
+        result: { call_id: "c1", name: "echo", output: "hi", content_items: null, success: null, is_error: false, tool_type: "function", kind: "tool_result" },
+        is_error: false,
+        submission_id: "s1",
+        turn_id: "t1"
+      }
+    })
+    expect(agentEventJson(AgentEvent.tool_called({
+      turnId: "t1",
+      callId: "ws_1",
+      toolName: "web_search",
+      webSearch: { actionType: "search", query: "github codex", queries: ["github codex"] }
+    })).payload).toEqual({ call_id: "ws_1", tool_name: "web_search", action_type: "search", query: "github codex", queries: ["github codex"] })
+  })
+
+  it("prints a TurnResult with the reference's key order", () => {
+    const json = turnResultJson({
+      turnId: "t",
+      outputText: null,
+      iterations: 1,
+      responseItems: [],
+      history: [Items.userMessage("hi")]
+    })
+    expect(Object.keys(json)).toEqual(["turn_id", "output_text", "iterations", "response_items", "history"])
+    expect(json.history).toEqual([{ text: "hi", role: "user" }])
   })
 })
