@@ -83,7 +83,7 @@ export const layer = (options: StackOptions) => {
         cwd: context.cwd,
         originator: ORIGINATOR,
         cliVersion: VERSION,
-        provider: config.provider.name,
+        provider: config.provider.id,
         baseInstructions: yield* context.baseInstructions,
         onWarning: options.onWarning
       })

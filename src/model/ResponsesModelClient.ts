@@ -163,7 +163,8 @@ export const make = (options: Options): Effect.Effect<ResponsesModelClient, neve
         Effect.gen(function* () {
           const currentModel = yield* Ref.get(model)
           const currentSession = yield* Ref.get(sessionId)
-          const ctx: ErrorText.RequestContext = { providerName: provider.name, model: currentModel, url, sessionId: currentSession }
+          // errors name the provider as config.toml does (`model_provider = "<id>"`), not by its display name
+          const ctx: ErrorText.RequestContext = { providerName: provider.id, model: currentModel, url, sessionId: currentSession }
           const body = yield* Either.match(Request.responsesBody(settings, currentModel, currentSession, prompt), {
             onLeft: Effect.fail,
             onRight: (value) => Effect.succeed(JSON.stringify(value))
