@@ -17,7 +17,7 @@ export const stderrProgress = AgentEvents.make((event) => {
 export const make = (argv: ReadonlyArray<string>) =>
   RootCommand.make((args) =>
     Effect.gen(function* () {
-      yield* RootCommand.rejectUnknownFlags(args.prompt, argv)
+      yield* RootCommand.rejectUnknownFlags(args.prompt, argv, RootCommand.usageLine)
       const stack = AgentStack.layer({
         ...Option.match(args.config, { onNone: () => ({}), onSome: (configPath) => ({ configPath }) }),
         ...Option.match(args.profile, { onNone: () => ({}), onSome: (profile) => ({ profile }) }),

@@ -32,7 +32,8 @@ export const reportFailure = <A, R>(program: Effect.Effect<A, unknown, R>): Effe
       if (error instanceof ExitWith) return Effect.fail(error)
       if (ValidationError.isValidationError(error)) return Effect.fail(new ExitWith({ code: 2 }))
       if (error instanceof UsageError) {
-        return Console.error(`tscodex: error: ${error.message}`).pipe(Effect.zipRight(Effect.fail(new ExitWith({ code: 2 }))))
+        const text = error.usage === undefined ? "" : `${error.usage}\n`
+        return Console.error(`${text}tscodex: error: ${error.message}`).pipe(Effect.zipRight(Effect.fail(new ExitWith({ code: 2 }))))
       }
       const code = error instanceof CliError ? error.code ?? 1 : 1
       return Console.error(`Error: ${messageOf(error)}`).pipe(Effect.zipRight(Effect.fail(new ExitWith({ code }))))

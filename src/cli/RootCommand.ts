@@ -1,7 +1,9 @@
 /** RootCommand: `tscodex [prompt…]` and its flags, parsed with @effect/cli. */
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
+import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
+import * as Usage from "@effect/cli/Usage"
 import { Effect, Option } from "effect"
 import { UsageError } from "./CliError.js"
 
@@ -38,20 +40,39 @@ export interface RootArgs {
   readonly json: boolean
 }
 
+/** Options that take a value: given last, with nothing after them, they are missing that value. */
+const VALUE_OPTIONS = new Set(["--config", "--profile", "--system-prompt", "--timeout-seconds"])
+
 /**
  * A repeated text argument also collects words that look like flags (`--bogus`). Such a word is an
- * unknown option unless it came after `--`.
+ * unknown option unless it came after `--`; a value option there lacked its value. `usage` gives the
+ * line shown above the error.
  */
-export const rejectUnknownFlags = (words: ReadonlyArray<string>, argv: ReadonlyArray<string>): Effect.Effect<void, UsageError> => {
+export const rejectUnknownFlags = (
+  words: ReadonlyArray<string>,
+  argv: ReadonlyArray<string>,
+  usage?: () => string
+): Effect.Effect<void, UsageError> => {
   const end = argv.indexOf("--")
   const optionZone = end === -1 ? argv : argv.slice(0, end)
-  const unknown = words.filter((word) => word.length > 1 && word.startsWith("-") && optionZone.includes(word))
-  return unknown.length === 0
+  const flags = words.filter((word) => word.length > 1 && word.startsWith("-") && optionZone.includes(word))
+  const valueless = flags.find((word) => VALUE_OPTIONS.has(word))
+  const withUsage = usage === undefined ? {} : { usage: usage() }
+  if (valueless !== undefined) {
+    return Effect.fail(new UsageError({ message: `argument ${valueless}: expected one argument`, ...withUsage }))
+  }
+  return flags.length === 0
     ? Effect.void
-    : Effect.fail(new UsageError({ message: `unrecognized arguments: ${unknown.join(" ")}` }))
+    : Effect.fail(new UsageError({ message: `unrecognized arguments: ${flags.join(" ")}`, ...withUsage }))
 }
 
 export const make = <E, R>(handler: (args: RootArgs) => Effect.Effect<void, E, R>) =>
   Command.make("tscodex", rootOptions, handler).pipe(
     Command.withDescription("Minimal Codex-style local CLI backed by ~/.codex/config.toml.")
   )
+
+/** `usage: tscodex [--config text] ... <prompt>...`, from the command's own definition. */
+export const usageLine = (): string => {
+  const text = HelpDoc.toAnsiText(Usage.getHelp(Command.getUsage(make(() => Effect.void))))
+  return `usage: ${text.replace(/\x1b\[[0-9;]*m/g, "").trim()}`
+}

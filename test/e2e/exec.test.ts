@@ -234,6 +234,22 @@ describe("tscodex <prompt>: failures", () => {
       expect(yield* h.requests).toEqual([])
     }).pipe(Effect.provide(NodeContext.layer)))
 
+  it.scopedLive("an unknown flag is a usage error (exit 2) that shows the usage", () =>
+    Effect.gen(function* () {
+      const h = yield* setup([{ type: "message", text: "unused" }])
+      const run = yield* h.cli(["--bogus", "hello"])
+      expect(run.exitCode).toBe(2)
+      expect(run.stdout).toBe("")
+      const lines = run.stderr.split("\n")
+      expect(lines[0]).toMatch(/^usage: tscodex .*--config .*--json.*<prompt>/)
+      expect(lines.slice(1)).toEqual(["tscodex: error: unrecognized arguments: --bogus", ""])
+
+      const missingValue = yield* h.cli(["hello", "--profile"])
+      expect(missingValue.exitCode).toBe(2)
+      expect(missingValue.stderr.split("\n").slice(1)).toEqual(["tscodex: error: argument --profile: expected one argument", ""])
+      expect(yield* h.requests).toEqual([])
+    }).pipe(Effect.provide(NodeContext.layer)))
+
   it.scopedLive("with stream_max_retries = 0 a dropped or unfinished stream ends the run with the error text", () =>
     Effect.gen(function* () {
       const config = (url: string) =>
