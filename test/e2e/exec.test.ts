@@ -283,6 +283,69 @@ describe("tscodex <prompt>: failures", () => {
       expect(unfinished.stderr).toContain("\n- last_event: response.output_text.delta\n- output_items_received: 0\n")
       expect((yield* h.posts).length).toBe(2)
     }).pipe(Effect.provide(NodeContext.layer)))
+
+  it.scopedLive("a retried attempt starts afresh: nothing from the dropped attempt reaches the next request", () =>
+    Effect.gen(function* () {
+      const config = (url: string) =>
+        `model = "gpt-5.4"\nmodel_provider = "neo"\n[model_providers.neo]\nbase_url = "${url}"\nenv_key = "${KEY_VARIABLE}"\nstream_max_retries = 1\n`
+      const call = { type: "function_call", id: "fc_1", call_id: "call_dropped", name: "exec_command", arguments: "{\"cmd\":\"echo dropped\"}" }
+      const h = yield* setup(
+        [
+          {
+            type: "events",
+            events: [
+              { type: "response.created", response: { id: "resp_1", status: "in_progress", output: [] } },
+              { type: "response.output_item.done", output_index: 0, item: { type: "reasoning", id: "rs_1", summary: [{ type: "summary_text", text: "plan" }] } },
+              { type: "response.output_item.done", output_index: 1, item: call }
+            ],
+            then: "disconnect"
+          },
+          { type: "message", text: "RESUMED" }
+        ],
+        config
+      )
+      const run = yield* h.cli(["Analyze current directory"])
+      expect(run.stdout).toBe("RESUMED\n")
+      expect(run.stderr).toBe("[status] Reconnecting... 1/1\n")
+      expect(run.exitCode).toBe(0)
+      const [first, second] = yield* h.posts
+      expect(inputOf(second)).toEqual(inputOf(first))
+      expect(lastUserText(second)).toBe("Analyze current directory")
+    }).pipe(Effect.provide(NodeContext.layer)))
+
+  it.scopedLive("what a failed turn completed is kept: resume sends it with the next prompt", () =>
+    Effect.gen(function* () {
+      const h = yield* setup([
+        {
+          type: "function_calls",
+          reasoning: "inspect repo",
+          calls: [{ name: "exec_command", call_id: "call_echo_1", arguments: { cmd: "echo hello" } }]
+        },
+        { type: "http_error", status: 400, body: "follow-up refused" },
+        { type: "message", text: "after resume" }
+      ])
+      const failed = yield* h.cli(["first prompt"])
+      expect(failed.exitCode).toBe(1)
+      expect(failed.stderr).toBe("[exec] echo hello -> hello\nError: responses request failed with status 400: follow-up refused\n")
+
+      const resumed = yield* h.cli(["resume", "--last", "go on"])
+      expect(resumed.stdout).toBe("after resume\n")
+      expect(resumed.exitCode).toBe(0)
+      const posts = yield* h.posts
+      expect(posts.length).toBe(3)
+      const history = inputOf(posts[2]).slice(2) // after the developer and contextual messages
+      expect(history.map((item) => item.type === "message" ? `${item.role}` : String(item.type))).toEqual([
+        "user",
+        "reasoning",
+        "function_call",
+        "function_call_output",
+        "user"
+      ])
+      expect(history[1]).toMatchObject({ summary: [{ type: "summary_text", text: "inspect repo" }] })
+      expect(history[2]).toMatchObject({ name: "exec_command", call_id: "call_echo_1" })
+      expect(String(history[3]!.output)).toMatch(/^Command: /)
+      expect(lastUserText(posts[2])).toBe("go on")
+    }).pipe(Effect.provide(NodeContext.layer)))
 })
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
