@@ -4,7 +4,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import { Chunk, Clock, Duration, Effect, Either, Layer, Ref, Stream } from "effect"
+import { Chunk, Clock, Duration, Effect, Either, Layer, Option, Ref, Stream } from "effect"
 import { CodexConfig, type ProviderInfo } from "../config/CodexConfig.js"
 import { Environment } from "../config/Environment.js"
 import { uuid7 } from "../protocol/Ids.js"
@@ -17,6 +17,7 @@ import { makeFramer } from "./Sse.js"
 import * as UserAgent from "./UserAgent.js"
 import * as ErrorText from "./internal/errorText.js"
 import * as Request from "./internal/request.js"
+import { TransportConfigError } from "./internal/proxy.js"
 import { makeResponseParser, type Step } from "./internal/responseParser.js"
 import * as WireHttpClient from "./internal/wireHttpClient.js"
 import { requestRetry, retryingStream } from "./retry.js"
@@ -69,6 +70,12 @@ const transportDetail = (error: unknown): { readonly exception: string; readonly
   }
 }
 
+/** A proxy or CA bundle setting that cannot work: retrying would fail the same way. */
+const configFailure = (error: unknown): TransportConfigError | undefined => {
+  const cause = (error as { cause?: unknown }).cause
+  return cause instanceof TransportConfigError ? cause : undefined
+}
+
 class IdleTimeout {
   readonly _tag = "IdleTimeout"
 }
@@ -85,6 +92,9 @@ export const make = (options: Options): Effect.Effect<ResponsesModelClient, neve
     const url = Request.responsesUrl(provider)
     const idleMillis = Math.max(provider.streamIdleTimeoutMs, 1)
     const connectMillis = Math.max(options.timeoutSeconds, 1) * 1000
+    /** Runs a request with the connect timeout of this client. */
+    const withConnectTimeout = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+      Effect.locally(effect, WireHttpClient.currentConnectTimeout, Option.some(Duration.millis(connectMillis)))
 
     /** Sends the request once; a non-2xx status becomes its error. */
     const send = (ctx: ErrorText.RequestContext, body: string, prompt: Prompt) =>
@@ -97,8 +107,10 @@ export const make = (options: Options): Effect.Effect<ResponsesModelClient, neve
         )
         const transport = (exception: string, detail: string) =>
           new RetryableStreamError({ message: ErrorText.transportMessage(ctx, ErrorText.emptyDiagnostics(), exception, detail) })
-        const response = yield* http.execute(request).pipe(
-          Effect.catchAll((error) => {
+        const response = yield* withConnectTimeout(http.execute(request)).pipe(
+          Effect.catchAll((error): Effect.Effect<never, ModelError> => {
+            const config = configFailure(error)
+            if (config !== undefined) return Effect.fail(new ApiError({ message: config.message }))
             const { exception, detail } = transportDetail(error)
             return Effect.fail(transport(exception, detail))
           }),
@@ -184,10 +196,10 @@ export const make = (options: Options): Effect.Effect<ResponsesModelClient, neve
         HttpClientRequest.setHeaders(Object.fromEntries([...Request.modelsHeaders(settings, key, env), ["accept-encoding", "identity"]]))
       )
       const failed = (detail: string) => new ApiError({ message: `models request failed: ${detail}` })
-      const { status, text } = yield* http.execute(request).pipe(
+      const { status, text } = yield* withConnectTimeout(http.execute(request)).pipe(
         Effect.flatMap((response) => Effect.map(response.text, (text) => ({ status: response.status, text }))),
         Effect.scoped,
-        Effect.mapError((error) => failed(transportDetail(error).detail)),
+        Effect.mapError((error) => failed(configFailure(error)?.message ?? transportDetail(error).detail)),
         Effect.timeoutFail({ duration: Duration.millis(connectMillis), onTimeout: () => failed("timed out") })
       )
       if (status >= 400) {
@@ -257,9 +269,19 @@ export const layerWith = (layerOptions: LayerOptions) =>
     })
   )
 
-/** An HttpClient that sends exactly the headers given (no `Connection`, no tracing headers). */
+/**
+ * An HttpClient that sends exactly the headers given (no `Connection`, no tracing headers), straight
+ * to the server with Node's default TLS trust.
+ */
 export const layerHttpClient: Layer.Layer<HttpClient.HttpClient> = WireHttpClient.layer
 
-/** The production client: `layerWith` over the wire-exact node:http client. */
+/**
+ * The same client, honouring the environment's `HTTP(S)_PROXY` / `ALL_PROXY` / `NO_PROXY` and
+ * CA bundle (`REQUESTS_CA_BUNDLE`, `CURL_CA_BUNDLE`, `SSL_CERT_FILE`).
+ */
+export const layerHttpClientEnvironment: Layer.Layer<HttpClient.HttpClient, never, Environment | FileSystem.FileSystem> =
+  WireHttpClient.layerEnvironment
+
+/** The production client: `layerWith` over the wire-exact node:http client and the environment's transport settings. */
 export const layer = (layerOptions: LayerOptions): Layer.Layer<ModelClient, never, CodexConfig | Environment | FileSystem.FileSystem> =>
-  layerWith(layerOptions).pipe(Layer.provide(layerHttpClient))
+  layerWith(layerOptions).pipe(Layer.provide(layerHttpClientEnvironment))

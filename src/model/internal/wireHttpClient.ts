@@ -1,16 +1,65 @@
 /**
- * @internal An HttpClient over node:http/node:https that puts exactly the request's headers on the
- * wire: no `Connection` header (Node adds one unless it is removed), no tracing headers, no
- * compression negotiation, redirects not followed.
+ * @internal An HttpClient over node:http that puts exactly the request's headers on the wire: no
+ * `Connection` header (Node adds one unless it is removed), no tracing headers, no compression
+ * negotiation, redirects not followed. Each request opens its own connection (see connect.ts):
+ * through the environment's proxy when one applies, trusting an extra CA bundle when one is named,
+ * within the connect timeout the caller sets with `currentConnectTimeout`.
  */
+import * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import { Effect, Layer } from "effect"
+import { Duration, Effect, Either, FiberRef, Layer, Option } from "effect"
 import * as Http from "node:http"
-import * as Https from "node:https"
+import type * as Net from "node:net"
 import { Readable } from "node:stream"
+import * as Tls from "node:tls"
+import { Environment } from "../../config/Environment.js"
+import { authority, ConnectTimeout, type Endpoint, open } from "./connect.js"
+import * as Proxy from "./proxy.js"
+
+/** How long establishing a connection may take (TCP, proxy tunnel, TLS); none by default. */
+export const currentConnectTimeout: FiberRef.FiberRef<Option.Option<Duration.Duration>> = FiberRef.unsafeMake(
+  Option.none<Duration.Duration>()
+)
+
+/** The variables that may name a CA bundle, in the order they are read. */
+export const caBundleVariables = ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE"] as const
+
+/** The first CA bundle variable with a non-blank value, and that value trimmed. */
+export const caBundleLocation = (env: Environment): { readonly variable: string; readonly path: string } | undefined => {
+  for (const variable of caBundleVariables) {
+    const path = env.get(variable)?.trim()
+    if (path !== undefined && path !== "") return { variable, path }
+  }
+  return undefined
+}
+
+/** What one client needs to know besides the request. */
+export interface Settings {
+  readonly proxies: Proxy.ProxyEnvironment
+  /** The TLS trust: undefined for Node's default roots. */
+  readonly trust: Effect.Effect<Tls.SecureContext | undefined, Proxy.TransportConfigError>
+}
+
+/** Reads a CA bundle and builds a TLS context trusting it on top of Node's own roots. */
+export const loadTrust = (
+  fs: FileSystem.FileSystem,
+  location: { readonly variable: string; readonly path: string }
+): Effect.Effect<Tls.SecureContext, Proxy.TransportConfigError> =>
+  Effect.gen(function* () {
+    const unusable = (why: string) =>
+      new Proxy.TransportConfigError({ message: `${location.variable} names a CA bundle that cannot be used: ${location.path} (${why})` })
+    const text = yield* fs.readFileString(location.path).pipe(
+      Effect.mapError((error) => unusable(error._tag === "SystemError" ? `${error.reason}: ${error.description ?? error.message}` : error.message))
+    )
+    if (!text.includes("-----BEGIN CERTIFICATE-----")) return yield* unusable("no PEM certificate in it")
+    return yield* Effect.try({
+      try: () => Tls.createSecureContext({ ca: [...Tls.rootCertificates, text] }),
+      catch: (error) => unusable(error instanceof Error ? error.message : String(error))
+    })
+  })
 
 const bodyBytes = (request: HttpClientRequest.HttpClientRequest): Uint8Array | string | undefined => {
   const body = request.body
@@ -38,21 +87,45 @@ const toWebResponse = (incoming: Http.IncomingMessage): Response => {
   return new Response(noBody ? null : (Readable.toWeb(incoming) as ReadableStream<Uint8Array>), { status, headers })
 }
 
-/** The client described in this module's header. */
-export const make: HttpClient.HttpClient = HttpClient.make((request, url, signal) =>
+/** Writes the request on an open connection and waits for the response head. */
+const exchange = (
+  request: HttpClientRequest.HttpClientRequest,
+  url: URL,
+  target: Endpoint,
+  proxy: Proxy.Proxy | undefined,
+  socket: Net.Socket,
+  signal: AbortSignal
+) =>
   Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
-    const fail = (cause: unknown) => resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
-    const options: Http.RequestOptions = { method: request.method, headers: request.headers, signal }
+    const fail = (cause: unknown) => {
+      socket.destroy()
+      resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
+    }
+    // a plain-http request through a proxy names the whole URL; everything else the path only
+    const forward = proxy !== undefined && !target.secure
+    const options: Http.RequestOptions = {
+      method: request.method,
+      host: target.host,
+      port: target.port,
+      defaultPort: target.secure ? 443 : 80,
+      path: forward ? `${url.protocol}//${authority(target)}${url.pathname}${url.search}` : `${url.pathname}${url.search}`,
+      headers: request.headers,
+      signal,
+      createConnection: () => socket
+    }
     let nodeRequest: Http.ClientRequest
     try {
-      nodeRequest = url.protocol === "https:" ? Https.request(url, options) : Http.request(url, options)
+      nodeRequest = Http.request(options)
       nodeRequest.removeHeader("connection")
+      if (forward && proxy.authorization !== undefined) nodeRequest.setHeader("proxy-authorization", proxy.authorization)
     } catch (cause) {
       return fail(cause)
     }
     nodeRequest.once("error", fail)
     nodeRequest.once("response", (incoming) => {
       nodeRequest.off("error", fail)
+      // one connection per request: it ends with its response
+      incoming.once("close", () => socket.destroy())
       try {
         resume(Effect.succeed(HttpClientResponse.fromWeb(request, toWebResponse(incoming))))
       } catch (cause) {
@@ -63,9 +136,59 @@ export const make: HttpClient.HttpClient = HttpClient.make((request, url, signal
     const body = bodyBytes(request)
     if (body === undefined) nodeRequest.end()
     else nodeRequest.end(body)
-    return Effect.sync(() => nodeRequest.destroy())
+    return Effect.sync(() => {
+      nodeRequest.destroy()
+      socket.destroy()
+    })
   })
-).pipe(HttpClient.withTracerPropagation(false))
 
-/** A layer with this client. */
+/** The client described in this module's header, for the given proxies and trust. */
+export const makeWith = (settings: Settings): HttpClient.HttpClient =>
+  HttpClient.make((request, url, signal) =>
+    Effect.gen(function* () {
+      const transport = (cause: unknown) => new HttpClientError.RequestError({ request, reason: "Transport", cause })
+      const target: Endpoint = { host: Proxy.bareHost(url.hostname), port: Proxy.effectivePort(url), secure: url.protocol === "https:" }
+      const proxy = yield* Either.match(Proxy.select(settings.proxies, url), {
+        onLeft: (error) => Effect.fail(transport(error)),
+        onRight: Effect.succeed
+      })
+      const context = target.secure || proxy?.secure === true ? yield* Effect.mapError(settings.trust, transport) : undefined
+      const limit = yield* FiberRef.get(currentConnectTimeout)
+      const first = proxy ?? target
+      const socket = yield* open(target, proxy, context).pipe(
+        Option.isSome(limit)
+          ? Effect.timeoutFail({
+              duration: limit.value,
+              onTimeout: () =>
+                new ConnectTimeout({
+                  message: `no connection to ${proxy?.display ?? authority(first)} within ${Duration.format(limit.value)}`
+                })
+            })
+          : (self) => self,
+        Effect.mapError(transport)
+      )
+      return yield* exchange(request, url, target, proxy, socket, signal)
+    })
+  ).pipe(HttpClient.withTracerPropagation(false))
+
+/** Straight connections with Node's default trust, whatever the environment says. */
+export const make: HttpClient.HttpClient = makeWith({ proxies: Proxy.none, trust: Effect.succeed(undefined) })
+
+/** A layer with `make`. */
 export const layer: Layer.Layer<HttpClient.HttpClient> = Layer.succeed(HttpClient.HttpClient, make)
+
+/**
+ * A layer whose client honours the environment's proxy variables and CA bundle. The bundle is read
+ * once, at the first request that needs TLS; a bundle that cannot be read fails every request with
+ * a TransportConfigError naming the variable and the path.
+ */
+export const layerEnvironment: Layer.Layer<HttpClient.HttpClient, never, Environment | FileSystem.FileSystem> = Layer.effect(
+  HttpClient.HttpClient,
+  Effect.gen(function* () {
+    const env = yield* Environment
+    const fs = yield* FileSystem.FileSystem
+    const location = caBundleLocation(env)
+    const trust = location === undefined ? Effect.succeed(undefined) : yield* Effect.cached(loadTrust(fs, location))
+    return makeWith({ proxies: Proxy.fromEnvironment(env), trust })
+  })
+)
