@@ -109,27 +109,36 @@ export const applySections = (
   return Either.right(lines)
 }
 
-/** A file's text as lines, with the line ending it uses (`\r\n` when its first line ends so). */
+/**
+ * A file's text as lines, with the line ending it uses (`\r\n` when its first line ends so) and
+ * whether it starts with a byte order mark (kept apart so that editing the first line keeps it).
+ */
 export interface FileText {
   readonly lines: ReadonlyArray<string>
   readonly eol: "\n" | "\r\n"
+  readonly bom: boolean
 }
 
+const BOM = "\uFEFF"
+
 /** Splits a file's text at its line endings; a lone `\r` inside a `\n` file stays content. */
-export const readText = (text: string): FileText => {
+export const readText = (content: string): FileText => {
+  const bom = content.startsWith(BOM)
+  const text = bom ? content.slice(1) : content
   const firstNewline = text.indexOf("\n")
   const eol = firstNewline > 0 && text[firstNewline - 1] === "\r" ? "\r\n" : "\n"
-  if (text === "") return { lines: [], eol }
+  if (text === "") return { lines: [], eol, bom }
   const lines = eol === "\r\n" ? text.split("\n").map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l)) : text.split("\n")
   if (lines[lines.length - 1] === "") lines.pop()
-  return { lines, eol }
+  return { lines, eol, bom }
 }
 
 /** The text of the lines, each ended by `eol` (the empty text when there are none). */
-export const writeText = (file: FileText): string => (file.lines.length === 0 ? "" : file.lines.join(file.eol) + file.eol)
+export const writeText = (file: FileText): string =>
+  (file.bom ? BOM : "") + (file.lines.length === 0 ? "" : file.lines.join(file.eol) + file.eol)
 
 /** Applies an update to a file's text, keeping its line ending style and ending it with a newline. */
 export const updateText = (text: string, sections: ReadonlyArray<Section>): Either.Either<string, MatchFailure> => {
   const file = readText(text)
-  return Either.map(applySections(file.lines, sections), (lines) => writeText({ lines, eol: file.eol }))
+  return Either.map(applySections(file.lines, sections), (lines) => writeText({ ...file, lines }))
 }
