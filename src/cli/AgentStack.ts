@@ -16,7 +16,9 @@ import * as ResponsesModelClient from "../model/ResponsesModelClient.js"
 import * as RolloutStore from "../session/RolloutStore.js"
 import { SessionRecorder } from "../session/SessionRecorder.js"
 import * as ToolRegistry from "../tools/ToolRegistry.js"
-import { makeUnifiedExecTools } from "../tools/UnifiedExecTools.js"
+import * as ExecModeTools from "../tools/ExecModeTools.js"
+import * as PlanStore from "../tools/PlanStore.js"
+import * as UserInput from "../tools/UserInput.js"
 import { VERSION } from "./Version.js"
 
 /** Who the client says it is; the CLI always presents itself as the interactive Codex client. */
@@ -63,9 +65,8 @@ export const layer = (options: StackOptions) => {
     ...(options.systemPrompt !== undefined ? { baseInstructionsOverride: options.systemPrompt } : {}),
     includeCollaborationInstructions: true
   })
-  const tools = Layer.scoped(
-    ToolRegistry.ToolRegistry,
-    Effect.map(makeUnifiedExecTools(), (exec) => ToolRegistry.make(exec.tools))
+  const tools = Layer.scoped(ToolRegistry.ToolRegistry, Effect.map(ExecModeTools.make(), ToolRegistry.make)).pipe(
+    Layer.provideMerge(Layer.merge(PlanStore.layer, UserInput.layer))
   )
   const recorder = Layer.scoped(
     SessionRecorder,

@@ -1,0 +1,52 @@
+/** ExecModeTools: the tools the CLI offers the model, in the order Codex's exec mode declares them. */
+import type * as CommandExecutor from "@effect/platform/CommandExecutor"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import { Effect, type Scope } from "effect"
+import type { Environment } from "../config/Environment.js"
+import * as PlanStore from "./PlanStore.js"
+import * as RequestUserInput from "./RequestUserInput.js"
+import type * as Tool from "./Tool.js"
+import * as ToolDeclarations from "./ToolDeclarations.js"
+import { makeUnifiedExecTools } from "./UnifiedExecTools.js"
+import * as UpdatePlan from "./UpdatePlan.js"
+import * as UserInput from "./UserInput.js"
+import * as ViewImage from "./ViewImage.js"
+import * as WebSearch from "./WebSearch.js"
+
+export interface ExecModeToolsOptions {
+  /** Working directory and workspace root of the tools (default: the process's). */
+  readonly cwd?: string
+}
+
+/**
+ * exec_command, write_stdin, update_plan, request_user_input, web_search and view_image, each with
+ * its wire declaration from prompts/exec_tools.json. Processes started by the exec tools belong to
+ * the current Scope. The plan store and the user-input manager come from context, so a front end
+ * can watch the plan and answer questions.
+ */
+export const make = (
+  options: ExecModeToolsOptions = {}
+): Effect.Effect<
+  ReadonlyArray<Tool.Tool>,
+  ToolDeclarations.ToolDeclarationError,
+  | Scope.Scope
+  | FileSystem.FileSystem
+  | CommandExecutor.CommandExecutor
+  | Environment
+  | PlanStore.PlanStore
+  | UserInput.UserInput
+> =>
+  Effect.gen(function* () {
+    const cwd = options.cwd ?? process.cwd()
+    const declarations = yield* ToolDeclarations.load()
+    const declared = <A>(tool: Tool.Tool<A>): Tool.Tool => ToolDeclarations.attach(declarations, tool)
+    const exec = yield* makeUnifiedExecTools({ declarations, cwd })
+    return [
+      exec.execCommand,
+      exec.writeStdin,
+      declared(UpdatePlan.make(yield* PlanStore.PlanStore)),
+      declared(RequestUserInput.make(yield* UserInput.UserInput)),
+      declared(WebSearch.make()),
+      declared(yield* ViewImage.make(cwd))
+    ]
+  })
