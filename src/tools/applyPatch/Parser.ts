@@ -54,6 +54,7 @@ const patchBody = (text: string): Either.Either<ReadonlyArray<string>, PatchErro
   ) {
     lines = lines.slice(1, -1)
     while (lines.length > 0 && lines[0]!.trim() === "") lines = lines.slice(1)
+    if (lines.length === 0) return Either.left(PatchError.emptyPatch())
   }
   if (lines[0]!.trim() !== BEGIN) return Either.left(PatchError.verification("missing '*** Begin Patch' header"))
   // The footer is a line that is exactly the marker (trailing spaces allowed), or, padded, the

@@ -98,6 +98,7 @@ describe("apply_patch parser", () => {
     expect(error("")).toBe("patch rejected: empty patch")
     expect(error("  \n\n")).toBe("patch rejected: empty patch")
     expect(error("*** Begin Patch\n*** End Patch\n")).toBe("patch rejected: empty patch")
+    expect(error("<<EOF\n\n\nEOF\n")).toBe("patch rejected: empty patch")
     expect(error("hello\n*** End Patch")).toBe("apply_patch verification failed: missing '*** Begin Patch' header")
     expect(error("*** Begin Patch\n*** Add File: a\n+x\n")).toBe(
       "apply_patch verification failed: missing '*** End Patch' footer"
