@@ -1,0 +1,167 @@
+/** Session: what each command of the interactive session does (turns, steer, queue, model, resume, compact). */
+import type * as FileSystem from "@effect/platform/FileSystem"
+import { Effect, Either, type Fiber, Option, Ref, type Scope } from "effect"
+import { AgentRuntime, type QueueName, type SubmissionError } from "../../agent/AgentRuntime.js"
+import { ModelClient } from "../../model/ModelClient.js"
+import { AgentEvent, type TurnResult, turnResultJson } from "../../protocol/AgentEvent.js"
+import type { ModelEvent } from "../../protocol/ModelEvent.js"
+import * as RolloutReader from "../../session/RolloutReader.js"
+import { historyToTurns } from "../../session/SessionHistory.js"
+import * as SessionList from "../../session/SessionList.js"
+import { BUSY_COMPACT, BUSY_MODEL, BUSY_RESUME, type Command } from "./Commands.js"
+import { RolloutSwitch } from "./RolloutSwitch.js"
+import type { View } from "./View.js"
+
+export interface SessionOptions {
+  /** Print each successful turn's result as JSON. */
+  readonly json: boolean
+  /** Where `/resume` looks for sessions. */
+  readonly codexHome: string
+}
+
+export interface Session {
+  /** Runs one command; `false` when the session should end. */
+  readonly run: (command: Command) => Effect.Effect<boolean>
+  /** Waits until every submitted turn has reported its outcome. */
+  readonly awaitSubmissions: Effect.Effect<void>
+}
+
+type Services = AgentRuntime | ModelClient | RolloutSwitch | FileSystem.FileSystem
+
+const messageOf = (error: unknown): string =>
+  typeof error === "object" && error !== null && "message" in error ? String((error as { message: unknown }).message) : String(error)
+
+export const make = (view: View, options: SessionOptions): Effect.Effect<Session, never, Services | Scope.Scope> =>
+  Effect.gen(function* () {
+    const runtime = yield* AgentRuntime
+    const client = yield* ModelClient
+    const rollouts = yield* RolloutSwitch
+    const context = yield* Effect.context<FileSystem.FileSystem>()
+    const scope = yield* Effect.scope
+    /** Submitted turns whose outcome has not arrived yet ("work running or queued"). */
+    const outstanding = yield* Ref.make(0)
+    const waiters = yield* Ref.make<ReadonlyArray<Fiber.RuntimeFiber<void>>>([])
+
+    const say = (text: string) => view.apply((m) => m.line(text))
+    const fail = (message: string) => view.apply((m) => m.error(message))
+    const busy = Effect.map(Ref.get(outstanding), (n) => n > 0)
+
+    /** Reports a submission's outcome: nothing when a steer replaced it, the error otherwise, JSON on request. */
+    const report = (result: Effect.Effect<TurnResult, SubmissionError>) =>
+      result.pipe(
+        Effect.matchEffect({
+          onFailure: (error) => (error._tag === "SubmissionInterrupted" ? Effect.void : fail(error.message)),
+          onSuccess: (value) => (options.json ? say(JSON.stringify(turnResultJson(value), null, 2)) : Effect.void)
+        }),
+        Effect.ensuring(Ref.update(outstanding, (n) => n - 1))
+      )
+
+    const submit = (text: string, queue: QueueName) =>
+      Effect.gen(function* () {
+        const steered = yield* busy
+        yield* Ref.update(outstanding, (n) => n + 1)
+        const submission = yield* view.exclusive((write) =>
+          Effect.tap(runtime.enqueue(text, queue), ({ submissionId }) =>
+            queue === "enqueue"
+              ? write((m) => m.showSteerQueued(submissionId, text))
+              : steered
+              ? write((m) => (m.recordSteerInserted(submissionId, text), []))
+              : Effect.void
+          )
+        )
+        const fiber = yield* Effect.forkIn(report(submission.result), scope)
+        yield* Ref.update(waiters, (all) => [...all, fiber])
+      })
+
+    const showModels = Effect.gen(function* () {
+      const current = yield* Ref.get(client.model)
+      yield* say(`Current model: ${current === "" ? "unavailable" : current}`)
+      const listed = yield* Effect.either(client.listModels)
+      yield* Either.match(listed, {
+        onLeft: (error) => fail(error.message),
+        onRight: (ids) => say(`Available models: ${ids.join(", ")}`)
+      })
+    })
+
+    const listSessions = Effect.gen(function* () {
+      const { entries } = yield* SessionList.listSessions(options.codexHome)
+      yield* view.apply((m) => SessionList.formatResumeChoices(entries).flatMap((text) => m.line(text)))
+    }).pipe(Effect.provide(context))
+
+    const resume = (arg: string) =>
+      Effect.gen(function* () {
+        if (yield* busy) return yield* say(BUSY_RESUME)
+        const { entries } = yield* SessionList.listSessions(options.codexHome)
+        const entry = yield* SessionList.selectByIndex(entries, arg)
+        const names = yield* RolloutReader.readSessionIndex(options.codexHome)
+        const session = yield* RolloutReader.loadSession(entry.rolloutPath, { threadName: names.get(entry.threadId) })
+        yield* runtime.loop.replaceHistory(session.history)
+        yield* Ref.set(client.sessionId, session.sessionId)
+        yield* rollouts.continueRollout(session.rolloutPath)
+        yield* view.apply((m) => {
+          m.resetSession(session.title, session.turns)
+          return [...m.line(`Resumed session: ${session.title}`), ...m.history()]
+        })
+      }).pipe(
+        Effect.catchAll((error) => fail(error.message)),
+        Effect.provide(context)
+      )
+
+    /** Usage and retries of the summary request show like a turn's; its text is never streamed. */
+    const compactEvent = (event: ModelEvent) => {
+      const turnId = "compact"
+      switch (event._tag) {
+        case "TokenCount":
+          return view.onEvent({ event: AgentEvent.token_count({ turnId, usage: event.usage }) })
+        case "StreamError":
+          return view.onEvent({ event: AgentEvent.stream_error({ turnId, ...event }) })
+        default:
+          return Effect.void
+      }
+    }
+
+    const compact = Effect.gen(function* () {
+      if (yield* busy) return yield* say(BUSY_COMPACT)
+      if ((yield* runtime.loop.history).length === 0) return yield* say("Nothing to compact.")
+      yield* say("Compacting conversation history...")
+      const result = yield* runtime.loop.compact(compactEvent)
+      if (Option.isNone(result)) return yield* say("Nothing to compact.")
+      const done = result.value
+      yield* view.apply((m) => (m.resetTurns(historyToTurns(done.history)), m.line(done.summary)))
+    }).pipe(Effect.catchAll((error) => fail(messageOf(error))))
+
+    const run = (command: Command): Effect.Effect<boolean> => {
+      const next = (effect: Effect.Effect<void>) => Effect.as(effect, true)
+      switch (command._tag) {
+        case "Exit":
+          return Effect.succeed(false)
+        case "History":
+          return next(view.apply((m) => m.history()))
+        case "Title":
+          return next(say(`Session: ${view.model.title ?? "untitled"}`))
+        case "ListSessions":
+          return next(listSessions)
+        case "Resume":
+          return next(resume(command.arg))
+        case "Compact":
+          return next(compact)
+        case "Queue":
+          return next(submit(command.text, "enqueue"))
+        case "ShowModels":
+          return next(showModels)
+        case "SetModel":
+          return next(Effect.gen(function* () {
+            if (yield* busy) return yield* say(BUSY_MODEL)
+            yield* Ref.set(client.model, command.name)
+            yield* say(`Switched model to ${command.name}.`)
+          }))
+        case "Say":
+          return next(submit(command.text, "steer"))
+      }
+    }
+
+    return {
+      run,
+      awaitSubmissions: Effect.flatMap(Ref.get(waiters), (all) => Effect.forEach(all, (f) => f.await, { discard: true }))
+    }
+  })

@@ -1,0 +1,75 @@
+/** Terminal: where the interactive session reads lines and writes output (a real TTY, or a script in tests). */
+import { Context, Effect, Layer, Queue, Ref } from "effect"
+
+/** What one prompt ended with. */
+export type ReadResult =
+  | { readonly _tag: "Line"; readonly text: string }
+  | { readonly _tag: "Eof" }
+  /** Ctrl-C. */
+  | { readonly _tag: "Interrupt" }
+
+export interface Terminal {
+  /** Standard output is a terminal (colors are allowed). */
+  readonly isTTY: boolean
+  /** Writes a whole line. */
+  readonly writeLine: (text: string) => Effect.Effect<void>
+  /** Writes text as it is. */
+  readonly write: (text: string) => Effect.Effect<void>
+  /**
+   * Shows the prompt and waits for a line. Interrupting it closes the prompt and drops half-typed
+   * text; a submitted line is erased from the screen (the session echoes it its own way).
+   */
+  readonly readLine: (prompt: string) => Effect.Effect<ReadResult>
+  /** Redraws the open prompt with new text (spinner frame, streamed text); nothing when none is open. */
+  readonly updatePrompt: (prompt: string) => Effect.Effect<void>
+}
+export const Terminal = Context.GenericTag<Terminal>("tscodex/Terminal")
+
+export const line = (text: string): ReadResult => ({ _tag: "Line", text })
+export const eof: ReadResult = { _tag: "Eof" }
+export const interrupt: ReadResult = { _tag: "Interrupt" }
+
+/** A scripted terminal: input offered by the test, output captured as lines and raw chunks. */
+export interface Scripted {
+  readonly terminal: Terminal
+  /** Types a line (or EOF / Ctrl-C) for the next prompt. */
+  readonly type: (input: string | ReadResult) => Effect.Effect<void>
+  readonly lines: Effect.Effect<ReadonlyArray<string>>
+  readonly raw: Effect.Effect<ReadonlyArray<string>>
+  /** Every prompt shown, in order. */
+  readonly prompts: Effect.Effect<ReadonlyArray<string>>
+  /** True while a prompt waits for input. */
+  readonly waiting: Effect.Effect<boolean>
+}
+
+export const makeScripted = (options: { readonly isTTY?: boolean } = {}): Effect.Effect<Scripted> =>
+  Effect.gen(function* () {
+    const input = yield* Queue.unbounded<ReadResult>()
+    const lines = yield* Ref.make<ReadonlyArray<string>>([])
+    const raw = yield* Ref.make<ReadonlyArray<string>>([])
+    const prompts = yield* Ref.make<ReadonlyArray<string>>([])
+    const waiting = yield* Ref.make(false)
+    const terminal: Terminal = {
+      isTTY: options.isTTY ?? false,
+      writeLine: (text) => Ref.update(lines, (all) => [...all, text]),
+      write: (text) => Ref.update(raw, (all) => [...all, text]),
+      readLine: (prompt) =>
+        Ref.update(prompts, (all) => [...all, prompt]).pipe(
+          Effect.zipRight(Ref.set(waiting, true)),
+          Effect.zipRight(Queue.take(input)),
+          Effect.ensuring(Ref.set(waiting, false))
+        ),
+      updatePrompt: () => Effect.void
+    }
+    return {
+      terminal,
+      type: (value) => Queue.offer(input, typeof value === "string" ? line(value) : value),
+      lines: Ref.get(lines),
+      raw: Ref.get(raw),
+      prompts: Ref.get(prompts),
+      waiting: Ref.get(waiting)
+    }
+  })
+
+/** The layer of a scripted terminal made beforehand. */
+export const layerScripted = (scripted: Scripted): Layer.Layer<Terminal> => Layer.succeed(Terminal, scripted.terminal)
