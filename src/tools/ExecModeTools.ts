@@ -3,6 +3,7 @@ import type * as CommandExecutor from "@effect/platform/CommandExecutor"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import { Effect, type Scope } from "effect"
 import type { Environment } from "../config/Environment.js"
+import * as ApplyPatch from "./ApplyPatch.js"
 import * as PlanStore from "./PlanStore.js"
 import * as RequestUserInput from "./RequestUserInput.js"
 import type * as Tool from "./Tool.js"
@@ -19,7 +20,7 @@ export interface ExecModeToolsOptions {
 }
 
 /**
- * exec_command, write_stdin, update_plan, request_user_input, web_search and view_image, each with
+ * exec_command, write_stdin, update_plan, request_user_input, apply_patch, web_search and view_image, each with
  * its wire declaration from prompts/exec_tools.json. Processes started by the exec tools belong to
  * the current Scope. The plan store and the user-input manager come from context, so a front end
  * can watch the plan and answer questions.
@@ -46,6 +47,7 @@ export const make = (
       exec.writeStdin,
       declared(UpdatePlan.make(yield* PlanStore.PlanStore)),
       declared(RequestUserInput.make(yield* UserInput.UserInput)),
+      yield* ApplyPatch.make({ cwd, declarations }),
       declared(WebSearch.make()),
       declared(yield* ViewImage.make(cwd))
     ]

@@ -19,7 +19,6 @@ const present = NodeFs.existsSync(NodePath.join(FIXTURE, "request-1.json"))
  * Exact on purpose: when a tool lands, this list (and the comparison below) must change with it.
  */
 const NOT_YET_EXPOSED = [
-  "apply_patch",
   "spawn_agent",
   "send_input",
   "resume_agent",
