@@ -1,6 +1,8 @@
 /** UserAgent: the `user-agent` header value, `<originator>/<version> (<os> <os version>; <arch>) <terminal><suffix>`. */
+import * as Command from "@effect/platform/Command"
+import * as CommandExecutor from "@effect/platform/CommandExecutor"
 import * as FileSystem from "@effect/platform/FileSystem"
-import { Effect } from "effect"
+import { Duration, Effect, Option } from "effect"
 import * as os from "node:os"
 import { Environment } from "../config/Environment.js"
 
@@ -43,11 +45,46 @@ export const parseOsRelease = (text: string): { readonly name: string; readonly 
 export const machineName = (arch: string): string =>
   ({ x64: "x86_64", arm64: "aarch64", ia32: "i686", arm: "armv7l" } as Record<string, string>)[arch] ?? (arch === "" ? "unknown" : arch)
 
-/** The terminal token: `TERM` (also under tmux), else `unknown`. */
+/** The terminal token outside tmux: `TERM`, else `unknown`. */
 export const terminalName = (env: Environment): string => {
   const term = env.get("TERM")
   return term !== undefined && term.trim() !== "" ? term.trim() : "unknown"
 }
+
+/** How long `tmux display-message` may take before the token falls back to `TERM`. */
+export const tmuxTimeout = Duration.seconds(2)
+
+/**
+ * The terminal of the tmux client, `tmux display-message -p "#{client_termname}"`, or undefined
+ * when tmux is missing, fails, prints nothing or takes longer than `tmuxTimeout`. Without a
+ * CommandExecutor in context tmux is not asked.
+ */
+export const tmuxTerminal = (env: Environment): Effect.Effect<string | undefined> =>
+  Effect.flatMap(Effect.serviceOption(CommandExecutor.CommandExecutor), (executor) =>
+    Option.match(executor, {
+      onNone: () => Effect.succeed(undefined),
+      onSome: (executor) =>
+        Command.make("tmux", "display-message", "-p", "#{client_termname}").pipe(
+          Command.env(env.all()),
+          Command.string,
+          Effect.provideService(CommandExecutor.CommandExecutor, executor),
+          Effect.timeout(tmuxTimeout),
+          Effect.map((output) => (output.trim() === "" ? undefined : output.trim())),
+          Effect.orElseSucceed(() => undefined)
+        )
+    })
+  )
+
+/** The terminal token: under tmux (`TERM_PROGRAM=tmux`, any case) the tmux client's terminal, else `terminalName`. */
+export const terminalToken = (env: Environment): Effect.Effect<string> =>
+  Effect.gen(function* () {
+    const program = env.get("TERM_PROGRAM")
+    if (program !== undefined && program.trim().toLowerCase() === "tmux") {
+      const tmux = yield* tmuxTerminal(env)
+      if (tmux !== undefined) return tmux
+    }
+    return terminalName(env)
+  })
 
 /** Builds the user agent of this machine for an originator and a program version. */
 export const detect = (originator: string, version: string) =>
@@ -64,6 +101,6 @@ export const detect = (originator: string, version: string) =>
       osName: release?.name ?? os.type(),
       osVersion: release?.version ?? os.release(),
       arch: machineName(os.arch()),
-      terminal: terminalName(env)
+      terminal: yield* terminalToken(env)
     })
   })
