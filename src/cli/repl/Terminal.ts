@@ -36,7 +36,7 @@ export interface Scripted {
   readonly type: (input: string | ReadResult) => Effect.Effect<void>
   readonly lines: Effect.Effect<ReadonlyArray<string>>
   readonly raw: Effect.Effect<ReadonlyArray<string>>
-  /** Every prompt shown, in order. */
+  /** Every prompt shown or redrawn with a different text, in order. */
   readonly prompts: Effect.Effect<ReadonlyArray<string>>
   /** True while a prompt waits for input. */
   readonly waiting: Effect.Effect<boolean>
@@ -59,7 +59,10 @@ export const makeScripted = (options: { readonly isTTY?: boolean } = {}): Effect
           Effect.zipRight(Queue.take(input)),
           Effect.ensuring(Ref.set(waiting, false))
         ),
-      updatePrompt: () => Effect.void
+      updatePrompt: (prompt) =>
+        Effect.flatMap(Ref.get(waiting), (open) =>
+          open ? Ref.update(prompts, (all) => (all.at(-1) === prompt ? all : [...all, prompt])) : Effect.void
+        )
     }
     return {
       terminal,

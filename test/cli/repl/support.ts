@@ -1,0 +1,92 @@
+/** Runs the interactive session on a scripted model and a scripted terminal (colors off). */
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import { Cause, Effect, Exit, Fiber, Layer, Schema, TestClock } from "effect"
+import * as AgentRuntime from "../../../src/agent/AgentRuntime.js"
+import * as CompactorLive from "../../../src/agent/CompactorLive.js"
+import * as ContextManager from "../../../src/context/ContextManager.js"
+import * as ModelClient from "../../../src/model/ModelClient.js"
+import * as Repl from "../../../src/cli/repl/Repl.js"
+import * as RolloutSwitch from "../../../src/cli/repl/RolloutSwitch.js"
+import * as Terminal from "../../../src/cli/repl/Terminal.js"
+import * as View from "../../../src/cli/repl/View.js"
+import * as SessionRecorder from "../../../src/session/SessionRecorder.js"
+import * as Tool from "../../../src/tools/Tool.js"
+import * as ToolRegistry from "../../../src/tools/ToolRegistry.js"
+
+export const echo = Tool.make({
+  name: "echo",
+  description: "Returns its arguments.",
+  parameters: Schema.Struct({ text: Schema.String }),
+  supportsParallel: true,
+  handler: ({ text }) => Effect.succeed({ echo: text })
+})
+
+export const COMPACT_PROMPT = "Write a CONTEXT CHECKPOINT summary of the conversation."
+export const SUMMARY_PREFIX = "Summary of the earlier conversation:"
+
+export interface ReplOptions {
+  readonly json?: boolean
+  readonly codexHome?: string
+  readonly contextWindow?: number
+  readonly models?: ReadonlyArray<string>
+  readonly listModels?: ModelClient.ModelClient["listModels"]
+  readonly model?: string
+  readonly recorder?: SessionRecorder.SessionRecorder
+  readonly rolloutSwitch?: RolloutSwitch.RolloutSwitch
+}
+
+/** Starts a session in the background; type into it and read what it printed. */
+export const startRepl = (replies: Parameters<typeof ModelClient.makeScripted>[0], options: ReplOptions = {}) =>
+  Effect.gen(function* () {
+    const scripted = yield* ModelClient.makeScripted(replies, { model: options.model ?? "demo-model" })
+    const listModels = options.listModels ?? (options.models === undefined ? undefined : Effect.succeed(options.models))
+    const client: ModelClient.ModelClient = listModels === undefined ? scripted.client : { ...scripted.client, listModels }
+    const terminal = yield* Terminal.makeScripted()
+    const view = yield* View.make(terminal.terminal, { colors: false, contextWindow: options.contextWindow })
+    const services = Layer.mergeAll(
+      Layer.succeed(ModelClient.ModelClient, client),
+      ToolRegistry.layer([echo]),
+      ContextManager.layerPlain(options.contextWindow !== undefined ? { contextWindow: options.contextWindow } : {}),
+      Layer.succeed(SessionRecorder.SessionRecorder, options.recorder ?? { appendHistoryItems: () => Effect.void, appendCompacted: () => Effect.void })
+    )
+    const withCompactor = CompactorLive.layerTexts({ compactPrompt: COMPACT_PROMPT, summaryPrefix: SUMMARY_PREFIX }).pipe(
+      Layer.provideMerge(services)
+    )
+    const runtime = yield* AgentRuntime.make({ onEvent: view.onEvent }).pipe(Effect.provide(withCompactor))
+    const fiber = yield* Repl.run(view, { json: options.json ?? false, codexHome: options.codexHome ?? "/nonexistent-codex-home" }).pipe(
+      Effect.provideService(AgentRuntime.AgentRuntime, runtime),
+      Effect.provideService(ModelClient.ModelClient, client),
+      Effect.provideService(Terminal.Terminal, terminal.terminal),
+      Effect.provideService(RolloutSwitch.RolloutSwitch, options.rolloutSwitch ?? { continueRollout: () => Effect.void }),
+      Effect.provide(NodeFileSystem.layer),
+      Effect.fork
+    )
+
+    /** Lets the session run (50 ms of test time per step) until `check` holds. */
+    const until = (check: Effect.Effect<boolean>, what: string) =>
+      Effect.gen(function* () {
+        for (let i = 0; i < 200; i++) {
+          if (yield* check) return
+          const ended = yield* fiber.poll
+          if (ended._tag === "Some" && Exit.isFailure(ended.value) && !Exit.isInterrupted(ended.value)) {
+            return yield* Effect.dieMessage(`the session failed while waiting for ${what}: ${Cause.pretty(ended.value.cause)}`)
+          }
+          yield* Effect.yieldNow()
+          yield* TestClock.adjust("50 millis")
+        }
+        return yield* Effect.dieMessage(`timed out waiting for ${what}`)
+      })
+    const hasLine = (text: string) =>
+      until(Effect.map(terminal.lines, (lines) => lines.includes(text)), `the line ${JSON.stringify(text)}`)
+    /** Waits until the session is back at its prompt after taking everything typed. */
+    const atPrompt = until(terminal.waiting, "the prompt")
+    const type = (text: string | Terminal.ReadResult) => Effect.zipRight(atPrompt, terminal.type(text))
+    /** Waits for the session to end. */
+    const ended = Effect.zipRight(
+      until(Effect.map(fiber.poll, (exit) => exit._tag === "Some"), "the end of the session"),
+      Fiber.await(fiber)
+    )
+    /** Types `/exit` (or the given input) and waits for the session to end. */
+    const finish = (input: string | Terminal.ReadResult = "/exit") => Effect.zipRight(type(input), ended)
+    return { scripted, client, terminal, view, runtime, fiber, until, hasLine, atPrompt, type, finish, ended }
+  })
