@@ -4,6 +4,7 @@ import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Effect } from "effect"
 import * as ExecCommand from "../cli/ExecCommand.js"
+import * as ReplCommand from "../cli/repl/ReplCommand.js"
 import { cliInfo, exitCode, reportFailure, route, type Route } from "../cli/Main.js"
 import * as ResumeCommand from "../cli/ResumeCommand.js"
 import * as SessionsCommand from "../cli/SessionsCommand.js"
@@ -16,7 +17,11 @@ const subcommands = new Map<string, Run>([
   ["resume", Command.run(ResumeCommand.make(argv), cliInfo)]
 ])
 
-route(argv, Command.run(ExecCommand.make(argv), cliInfo), subcommands).pipe(
+const oneShot: Run = Command.run(ExecCommand.make(argv), cliInfo)
+// On a terminal, no prompt words start the interactive session; prompt words still run one turn.
+const root: Run = process.stdin.isTTY === true ? Command.run(ReplCommand.make(argv, oneShot), cliInfo) : oneShot
+
+route(argv, root, subcommands).pipe(
   reportFailure,
   Effect.provide(NodeContext.layer),
   NodeRuntime.runMain({ disableErrorReporting: true, teardown: (exit, onExit) => onExit(exitCode(exit)) })

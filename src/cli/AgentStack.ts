@@ -1,9 +1,11 @@
 /** AgentStack: the layers the command line runs a conversation on, built from flags and config.toml. */
 import * as NodeCommandExecutor from "@effect/platform-node/NodeCommandExecutor"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
-import { Effect, Layer, Ref } from "effect"
+import { Context, Effect, Layer, Ref, Scope } from "effect"
 import * as AgentEvents from "../agent/AgentEvents.js"
 import * as AgentLoop from "../agent/AgentLoop.js"
+import * as AgentRuntime from "../agent/AgentRuntime.js"
+import { Compactor } from "../agent/Compactor.js"
 import * as CompactorLive from "../agent/CompactorLive.js"
 import { CodexConfig } from "../config/CodexConfig.js"
 import * as ConfigLoader from "../config/ConfigLoader.js"
@@ -16,6 +18,7 @@ import * as ResponsesModelClient from "../model/ResponsesModelClient.js"
 import * as RolloutStore from "../session/RolloutStore.js"
 import { SessionRecorder } from "../session/SessionRecorder.js"
 import * as ToolRegistry from "../tools/ToolRegistry.js"
+import * as RolloutSwitch from "./repl/RolloutSwitch.js"
 import * as ExecModeTools from "../tools/ExecModeTools.js"
 import * as PlanStore from "../tools/PlanStore.js"
 import * as UserInput from "../tools/UserInput.js"
@@ -98,5 +101,45 @@ export const layer = (options: StackOptions) => {
     Layer.provideMerge(withCompactor),
     Layer.provideMerge(configLayer(options)),
     Layer.provideMerge(platformLayer)
+  )
+}
+
+/** What the interactive session adds to the stack: the runtime's event handler. */
+export interface RuntimeStackOptions extends Omit<StackOptions, "events"> {
+  readonly onEvent: (event: AgentRuntime.SubmissionEvent) => Effect.Effect<void>
+}
+
+/**
+ * The stack with an AgentRuntime (submissions, steer, queue) instead of a bare loop, and a
+ * RolloutSwitch so a session resumed mid-way keeps writing to its own rollout (history and
+ * compaction records alike).
+ */
+export const runtimeLayer = (options: RuntimeStackOptions) => {
+  const { onEvent, ...stack } = options
+  const runtime = Layer.scopedContext(
+    Effect.gen(function* () {
+      const scope = yield* Effect.scope
+      const store = yield* RolloutStore.RolloutStore
+      const switchable = yield* RolloutSwitch.makeSwitchableRecorder(yield* SessionRecorder)
+      const compactor = yield* Effect.flatMap(CompactorLive.loadTexts(), CompactorLive.make).pipe(
+        Effect.provideService(SessionRecorder, switchable.recorder)
+      )
+      const agent = yield* AgentRuntime.make({
+        onEvent,
+        ...(options.resume !== undefined ? { initialHistory: options.resume.history } : {})
+      }).pipe(Effect.provideService(SessionRecorder, switchable.recorder), Effect.provideService(Compactor, compactor))
+      const rollouts = RolloutSwitch.RolloutSwitch.of({
+        continueRollout: (path) =>
+          store.attach(path, { onWarning: options.onWarning }).pipe(
+            Scope.extend(scope),
+            Effect.flatMap((session) => switchable.switchTo(session.recorder))
+          )
+      })
+      return Context.make(AgentRuntime.AgentRuntime, agent).pipe(Context.add(RolloutSwitch.RolloutSwitch, rollouts))
+    })
+  )
+  return runtime.pipe(
+    Layer.provide(RolloutStore.layerConfig),
+    Layer.provideMerge(layer({ ...stack, events: AgentEvents.make(() => Effect.void) }))
   )
 }

@@ -1,0 +1,51 @@
+/** ReplCommand: `tscodex` with no prompt on a terminal — the interactive session on the agent stack. */
+import { Console, Effect, Option, Ref } from "effect"
+import type { SubmissionEvent } from "../../agent/AgentRuntime.js"
+import { CodexConfig } from "../../config/CodexConfig.js"
+import * as Environment from "../../config/Environment.js"
+import { ContextManager } from "../../context/ContextManager.js"
+import * as AgentStack from "../AgentStack.js"
+import * as RootCommand from "../RootCommand.js"
+import { colorsEnabled } from "./Colors.js"
+import * as NodeTerminal from "./NodeTerminal.js"
+import * as Repl from "./Repl.js"
+import { Terminal } from "./Terminal.js"
+import * as View from "./View.js"
+
+/** True when `TSCODEX_NO_COLOR` (or `PYCODEX_NO_COLOR`) is set to a true-ish value. */
+export const noColor = (env: Environment.Environment): boolean =>
+  Environment.flag(env, "TSCODEX_NO_COLOR") || Environment.flag(env, "PYCODEX_NO_COLOR")
+
+/**
+ * The root command when stdin is a terminal: without prompt words it starts the session, with
+ * some it hands the same argv to `oneShot`.
+ */
+export const make = <E, R>(argv: ReadonlyArray<string>, oneShot: (argv: ReadonlyArray<string>) => Effect.Effect<void, E, R>) =>
+  RootCommand.make((args) =>
+    Effect.gen(function* () {
+      yield* RootCommand.rejectUnknownFlags(args.prompt, argv, RootCommand.usageLine)
+      if (args.prompt.length > 0) return yield* oneShot(argv)
+      // The view needs the stack's context window, and the stack needs the view's event handler.
+      const handler = yield* Ref.make<(event: SubmissionEvent) => Effect.Effect<void>>(() => Effect.void)
+      const stack = AgentStack.runtimeLayer({
+        ...Option.match(args.config, { onNone: () => ({}), onSome: (configPath) => ({ configPath }) }),
+        ...Option.match(args.profile, { onNone: () => ({}), onSome: (profile) => ({ profile }) }),
+        ...Option.match(args.systemPrompt, { onNone: () => ({}), onSome: (systemPrompt) => ({ systemPrompt }) }),
+        timeoutSeconds: args.timeoutSeconds,
+        onWarning: (message) => Console.error(message),
+        onEvent: (event) => Effect.flatMap(Ref.get(handler), (handle) => handle(event))
+      })
+      yield* Effect.gen(function* () {
+        const terminal = yield* Terminal
+        const env = yield* Environment.Environment
+        const context = yield* ContextManager
+        const config = yield* CodexConfig
+        const view = yield* View.make(terminal, {
+          colors: colorsEnabled(noColor(env), terminal.isTTY),
+          contextWindow: context.contextWindow
+        })
+        yield* Ref.set(handler, view.onEvent)
+        yield* Repl.run(view, { json: args.json, codexHome: config.codexHome })
+      }).pipe(Effect.provide(stack), Effect.provide(NodeTerminal.layer))
+    })
+  )
