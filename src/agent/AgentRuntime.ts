@@ -1,5 +1,5 @@
 /** AgentRuntime: runs submitted user turns one at a time on an AgentLoop, with steer, queue and shutdown (core §3). */
-import { Context, Data, Deferred, Effect, Exit, Layer, Option, Queue, Ref } from "effect"
+import { Context, Data, Deferred, Effect, Exit, Fiber, Layer, Option, Queue, Ref } from "effect"
 import type { AgentEvent, TurnResult } from "../protocol/AgentEvent.js"
 import { uuid7 } from "../protocol/Ids.js"
 import { AgentEvents } from "./AgentEvents.js"
@@ -51,8 +51,18 @@ export interface AgentRuntime {
   readonly submitUserTurn: (text: string) => Effect.Effect<TurnResult, SubmissionError>
   /** True while a turn runs or submissions wait. */
   readonly busy: Effect.Effect<boolean>
-  /** Runs everything queued before it, then stops the runtime. */
+  /**
+   * Runs everything queued before it, then stops the runtime and waits for its worker to end.
+   * Does nothing when the worker has already stopped.
+   */
   readonly shutdown: Effect.Effect<void>
+  /** True while the worker that runs submissions is alive (false after a shutdown). */
+  readonly running: Effect.Effect<boolean>
+  /**
+   * Starts the worker again after a shutdown, keeping the history and anything still queued.
+   * False (and nothing happens) when it is already running.
+   */
+  readonly restart: Effect.Effect<boolean>
 }
 export const AgentRuntime = Context.GenericTag<AgentRuntime>("tscodex/AgentRuntime")
 
@@ -140,21 +150,35 @@ export const make = (options: AgentRuntimeOptions = {}) =>
         yield* settle(entry, Exit.isInterrupted(exit) ? Exit.fail(new SubmissionInterrupted()) : exit)
       }
     })
-    yield* Effect.forkScoped(worker)
+    // The worker lives in the scope the runtime was made in, also when restarted.
+    const scope = yield* Effect.scope
+    const workerFiber = yield* Ref.make(yield* Effect.forkIn(worker, scope))
+    const running = Effect.map(Effect.flatMap(Ref.get(workerFiber), Fiber.poll), Option.isNone)
 
     const shutdown = Effect.gen(function* () {
+      if (!(yield* running)) return
+      const fiber = yield* Ref.get(workerFiber)
       const waiter = yield* Deferred.make<TurnResult | undefined, SubmissionError>()
       const id = yield* uuid7
       yield* push("enqueue", { id, turnId: id, texts: undefined, waiters: [waiter] })
       yield* Deferred.await(waiter).pipe(Effect.ignore)
+      yield* Fiber.await(fiber)
     })
+
+    const restart = Effect.gen(function* () {
+      if (yield* running) return false
+      yield* Ref.set(workerFiber, yield* Effect.forkIn(worker, scope))
+      return true
+    }).pipe(Effect.uninterruptible)
 
     const runtime: AgentRuntime = {
       loop,
       enqueue,
       submitUserTurn: (text) => Effect.flatMap(enqueue(text), (s) => s.result),
       busy: Effect.zipWith(Ref.get(current), Ref.get(queues), (c, q) => Option.isSome(c) || q.steer.length + q.enqueue.length > 0),
-      shutdown
+      shutdown,
+      running,
+      restart
     }
     return runtime
   })
