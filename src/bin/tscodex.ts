@@ -3,6 +3,7 @@ import * as Command from "@effect/cli/Command"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Effect } from "effect"
+import * as DoctorCommand from "../cli/DoctorCommand.js"
 import * as ExecCommand from "../cli/ExecCommand.js"
 import * as ReplCommand from "../cli/repl/ReplCommand.js"
 import { cliInfo, exitCode, reportFailure, route, type Route } from "../cli/Main.js"
@@ -14,7 +15,8 @@ type Run = Route<NodeContext.NodeContext>
 
 const subcommands = new Map<string, Run>([
   ["sessions", Command.run(SessionsCommand.command, cliInfo)],
-  ["resume", Command.run(ResumeCommand.make(argv), cliInfo)]
+  ["resume", Command.run(ResumeCommand.make(argv), cliInfo)],
+  ["doctor", Command.run(DoctorCommand.command, cliInfo)]
 ])
 
 const oneShot: Run = Command.run(ExecCommand.make(argv), cliInfo)
