@@ -1,0 +1,143 @@
+/** SubAgentTools: the collaboration tools of the main agent, the tool set of a sub-agent, and the runtime builder that gives sub-agents their own client and tools. */
+import type * as CommandExecutor from "@effect/platform/CommandExecutor"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import { Context, Effect, type Scope } from "effect"
+import * as AgentEvents from "../agent/AgentEvents.js"
+import * as AgentRuntime from "../agent/AgentRuntime.js"
+import type { CompactTexts } from "../agent/Compaction.js"
+import { Compactor } from "../agent/Compactor.js"
+import * as CompactorLive from "../agent/CompactorLive.js"
+import type * as SubAgents from "../agent/SubAgents.js"
+import type { Environment } from "../config/Environment.js"
+import { ContextManager } from "../context/ContextManager.js"
+import { ModelClient } from "../model/ModelClient.js"
+import type { ResponsesModelClient } from "../model/ResponsesModelClient.js"
+import * as SessionRecorder from "../session/SessionRecorder.js"
+import * as ApplyPatch from "./ApplyPatch.js"
+import * as PlanStore from "./PlanStore.js"
+import * as CloseAgent from "./subagents/CloseAgent.js"
+import * as ResumeAgent from "./subagents/ResumeAgent.js"
+import * as SendInput from "./subagents/SendInput.js"
+import * as SpawnAgent from "./subagents/SpawnAgent.js"
+import * as WaitAgent from "./subagents/WaitAgent.js"
+import type * as Tool from "./Tool.js"
+import * as ToolDeclarations from "./ToolDeclarations.js"
+import * as ToolRegistry from "./ToolRegistry.js"
+import { makeUnifiedExecTools } from "./UnifiedExecTools.js"
+import * as UpdatePlan from "./UpdatePlan.js"
+import * as ViewImage from "./ViewImage.js"
+import * as WebSearch from "./WebSearch.js"
+
+/** The `x-openai-subagent` value of a spawned agent's requests. */
+export const SUBAGENT_LABEL = "collab_spawn"
+
+/**
+ * spawn_agent, send_input, resume_agent, wait_agent and close_agent over `manager`, with their wire
+ * declarations, in the order Codex declares them.
+ */
+export const collaborationTools = (
+  manager: SubAgents.SubAgents,
+  declarations: ToolDeclarations.ToolDeclarations
+): ReadonlyArray<Tool.Tool> => [
+  ToolDeclarations.attach(declarations, SpawnAgent.make(manager)),
+  ToolDeclarations.attach(declarations, SendInput.make(manager)),
+  ToolDeclarations.attach(declarations, ResumeAgent.make(manager)),
+  ToolDeclarations.attach(declarations, WaitAgent.make(manager)),
+  ToolDeclarations.attach(declarations, CloseAgent.make(manager))
+]
+
+export interface SubAgentToolsOptions {
+  /** Working directory and workspace root of the tools (default: the process's). */
+  readonly cwd?: string
+  /** Wire declarations (default: read from the package's prompts folder). */
+  readonly declarations?: ToolDeclarations.ToolDeclarations
+  /** The agent's plan store (default: a fresh one). */
+  readonly planStore?: PlanStore.PlanStore
+}
+
+/**
+ * A sub-agent's tools: exec_command, write_stdin, update_plan, apply_patch, web_search and
+ * view_image, over their own exec session manager (its processes belong to the current Scope).
+ * There is no way to spawn further agents or to ask the user anything.
+ */
+export const make = (
+  options: SubAgentToolsOptions = {}
+): Effect.Effect<
+  ReadonlyArray<Tool.Tool>,
+  ToolDeclarations.ToolDeclarationError,
+  Scope.Scope | FileSystem.FileSystem | CommandExecutor.CommandExecutor | Environment
+> =>
+  Effect.gen(function* () {
+    const cwd = options.cwd ?? process.cwd()
+    const declarations = options.declarations ?? (yield* ToolDeclarations.load())
+    const planStore = options.planStore ?? (yield* PlanStore.make())
+    const exec = yield* makeUnifiedExecTools({ declarations, cwd })
+    return [
+      exec.execCommand,
+      exec.writeStdin,
+      ToolDeclarations.attach(declarations, UpdatePlan.make(planStore)),
+      yield* ApplyPatch.make({ cwd, declarations }),
+      ToolDeclarations.attach(declarations, WebSearch.make()),
+      ToolDeclarations.attach(declarations, yield* ViewImage.make(cwd))
+    ]
+  })
+
+/** Sub-agent conversations are kept in memory only. */
+const unrecorded: SessionRecorder.SessionRecorder = {
+  appendHistoryItems: () => Effect.void,
+  appendCompacted: () => Effect.void
+}
+
+export interface RuntimeBuilderOptions {
+  /** The main agent's client; each sub-agent gets a copy with its own session id. */
+  readonly client: ResponsesModelClient
+  /** The sub-agents' context manager (built without the collaboration-mode section). */
+  readonly contextManager: ContextManager
+  /** Texts of the sub-agents' compaction requests. */
+  readonly compactTexts: CompactTexts
+  readonly cwd?: string
+  readonly declarations?: ToolDeclarations.ToolDeclarations
+  /** Receives the sub-agents' loop events (default: dropped). */
+  readonly onEvent?: (agentId: string, event: AgentRuntime.SubmissionEvent) => Effect.Effect<void>
+}
+
+/**
+ * The runtime builder the CLI installs in its SubAgents manager. Per spawn: a copy of the client
+ * with the requested model and reasoning effort, the agent id as session id and the
+ * `collab_spawn` label; a fresh plan store and exec session manager; the sub-agent tools; the
+ * sub-agent context manager; and a runtime starting from the given history. Sub-agent
+ * conversations are not written to the session's rollout.
+ */
+export const runtimeBuilder = (
+  options: RuntimeBuilderOptions
+): Effect.Effect<
+  SubAgents.RuntimeBuilder,
+  ToolDeclarations.ToolDeclarationError,
+  FileSystem.FileSystem | CommandExecutor.CommandExecutor | Environment
+> =>
+  Effect.gen(function* () {
+    const platform = yield* Effect.context<FileSystem.FileSystem | CommandExecutor.CommandExecutor | Environment>()
+    const declarations = options.declarations ?? (yield* ToolDeclarations.load())
+    const onEvent = options.onEvent
+    return (request) =>
+      Effect.gen(function* () {
+        const client = yield* options.client.withOverrides({
+          model: request.model,
+          reasoningEffort: request.reasoningEffort,
+          sessionId: request.agentId,
+          subagent: SUBAGENT_LABEL
+        })
+        const tools = yield* make({ ...(options.cwd !== undefined ? { cwd: options.cwd } : {}), declarations })
+        const services = Context.make(ModelClient, client).pipe(
+          Context.add(ContextManager, options.contextManager),
+          Context.add(ToolRegistry.ToolRegistry, ToolRegistry.make(tools)),
+          Context.add(SessionRecorder.SessionRecorder, unrecorded),
+          Context.add(AgentEvents.AgentEvents, AgentEvents.make(() => Effect.void))
+        )
+        const compactor = yield* CompactorLive.make(options.compactTexts).pipe(Effect.provide(services))
+        return yield* AgentRuntime.make({
+          initialHistory: request.initialHistory,
+          ...(onEvent !== undefined ? { onEvent: (event) => onEvent(request.agentId, event) } : {})
+        }).pipe(Effect.provide(Context.add(services, Compactor, compactor)))
+      }).pipe(Effect.provide(platform))
+  })

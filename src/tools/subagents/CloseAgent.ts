@@ -1,0 +1,22 @@
+/** CloseAgent: the `close_agent` tool, which stops a sub-agent and reports the status it had. */
+import { Effect, Schema } from "effect"
+import type * as SubAgents from "../../agent/SubAgents.js"
+import * as Tool from "../Tool.js"
+import { agentId, ID_REQUIRED } from "./Arguments.js"
+
+export const NAME = "close_agent"
+
+export const Parameters = Schema.Struct({ id: Schema.optionalWith(Schema.Unknown, { exact: true }) })
+export type Parameters = typeof Parameters.Type
+
+/** close_agent over `manager`: `{"status": <status before closing>}`. */
+export const make = (manager: SubAgents.SubAgents): Tool.Tool<Parameters> =>
+  Tool.make({
+    name: NAME,
+    description: "Stops a sub-agent once its queued work is done and returns the status it had before closing.",
+    parameters: Parameters,
+    handler: (args) => {
+      const id = agentId(args.id)
+      return id === undefined ? Effect.succeed(ID_REQUIRED) : manager.close(id)
+    }
+  })

@@ -1,0 +1,22 @@
+/** ResumeAgent: the `resume_agent` tool, which brings a closed sub-agent back with its history. */
+import { Effect, Schema } from "effect"
+import type * as SubAgents from "../../agent/SubAgents.js"
+import * as Tool from "../Tool.js"
+import { agentId, ID_REQUIRED } from "./Arguments.js"
+
+export const NAME = "resume_agent"
+
+export const Parameters = Schema.Struct({ id: Schema.optionalWith(Schema.Unknown, { exact: true }) })
+export type Parameters = typeof Parameters.Type
+
+/** resume_agent over `manager`: `{"status": ...}`, `pending_init` when the agent was restarted. */
+export const make = (manager: SubAgents.SubAgents): Tool.Tool<Parameters> =>
+  Tool.make({
+    name: NAME,
+    description: "Restarts a closed sub-agent, keeping its conversation, and returns its status.",
+    parameters: Parameters,
+    handler: (args) => {
+      const id = agentId(args.id)
+      return id === undefined ? Effect.succeed(ID_REQUIRED) : manager.resume(id)
+    }
+  })
