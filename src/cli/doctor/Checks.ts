@@ -70,7 +70,7 @@ export const proxy = (env: Environment, url: URL): ProxyOutcome => {
   })
 }
 
-const timedOut = (timeout: Duration.Duration) => () =>
+const timedOut = (timeout: Duration.DurationInput) => () =>
   new NetworkError({ message: `timed out after ${seconds(Duration.toMillis(timeout))}s` })
 
 /** The outcome of the DNS step: the check, and whether the doctor should stop after it. */
@@ -86,7 +86,7 @@ export interface DnsOutcome {
 export const dns = (
   endpoint: Endpoint,
   through: Proxy.Proxy | undefined,
-  timeout: Duration.Duration
+  timeout: Duration.DurationInput
 ): Effect.Effect<DnsOutcome, never, Network> =>
   Effect.gen(function* () {
     const network = yield* Network
@@ -107,7 +107,7 @@ export const dns = (
 export const transport = (
   endpoint: Endpoint,
   through: Proxy.Proxy | undefined,
-  timeout: Duration.Duration
+  timeout: Duration.DurationInput
 ): Effect.Effect<Check, never, Network> =>
   Effect.gen(function* () {
     if (through !== undefined) {
