@@ -167,7 +167,7 @@ export const make = (options: AgentRuntimeOptions = {}) =>
 
     const restart = Effect.gen(function* () {
       if (yield* running) return false
-      yield* Ref.set(workerFiber, yield* Effect.forkIn(worker, scope))
+      yield* Ref.set(workerFiber, yield* Effect.forkIn(Effect.interruptible(worker), scope))
       return true
     }).pipe(Effect.uninterruptible)
 

@@ -177,6 +177,8 @@ export const make = (options: Options = {}): Effect.Effect<SubAgents, never, Sco
       Effect.flatMap(Effect.exit(result), (exit) => {
         if (Exit.isInterrupted(exit)) return Effect.void
         return update(agentId, (record) => {
+          // a result that arrives after close_agent (which forgets pending submissions) changes nothing
+          if (!record.pending.includes(submissionId)) return record
           const settled: Managed = Exit.isSuccess(exit)
             ? { ...record, state: "completed", completedMessage: exit.value.outputText ?? null }
             : Option.match(Cause.failureOption(exit.cause), {
@@ -207,7 +209,7 @@ export const make = (options: Options = {}): Effect.Effect<SubAgents, never, Sco
           errorMessage: null,
           pending: r.pending.includes(submission.submissionId) ? r.pending : [...r.pending, submission.submissionId]
         }))
-        yield* Effect.forkIn(track(agentId, submission.submissionId, submission.result), record.scope)
+        yield* Effect.forkIn(Effect.interruptible(track(agentId, submission.submissionId, submission.result)), record.scope)
         const sent: SendResult = { submission_id: submission.submissionId }
         return sent
       }).pipe(Effect.uninterruptible)
