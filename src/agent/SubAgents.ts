@@ -114,7 +114,8 @@ export const NICKNAMES: ReadonlyArray<string> = [
   "Ramanujan", "Erdos"
 ]
 
-type State = "pending_init" | "running" | "completed" | "errored" | "shutdown"
+/** A failure is kept in `errorMessage` (which wins over the state) until the next send_input. */
+type State = "pending_init" | "running" | "completed" | "shutdown"
 
 interface Managed {
   readonly agentId: string
@@ -136,7 +137,7 @@ const statusOf = (record: Managed | undefined): AgentStatus => {
   if (record === undefined) return "not_found"
   if (record.errorMessage !== null) return { errored: record.errorMessage }
   if (record.state === "completed") return { completed: record.completedMessage }
-  return record.state === "errored" ? "running" : record.state
+  return record.state
 }
 
 /** `<ErrorName>: <message>` of a failed submission; an interrupted one reads as the reference reports it. */
@@ -182,8 +183,8 @@ export const make = (options: Options = {}): Effect.Effect<SubAgents, never, Sco
           const settled: Managed = Exit.isSuccess(exit)
             ? { ...record, state: "completed", completedMessage: exit.value.outputText ?? null }
             : Option.match(Cause.failureOption(exit.cause), {
-              onNone: () => ({ ...record, state: "errored" as const, errorMessage: "RuntimeError: the submission failed" }),
-              onSome: (error) => ({ ...record, state: "errored" as const, errorMessage: describeFailure(error) })
+              onNone: () => ({ ...record, errorMessage: "RuntimeError: the submission failed" }),
+              onSome: (error) => ({ ...record, errorMessage: describeFailure(error) })
             })
           const pending = settled.pending.filter((id) => id !== submissionId)
           return pending.length > 0 && settled.errorMessage === null

@@ -1,15 +1,17 @@
 /** SubAgentTools: the collaboration tools of the main agent, the tool set of a sub-agent, and the runtime builder that gives sub-agents their own client and tools. */
 import type * as CommandExecutor from "@effect/platform/CommandExecutor"
 import type * as FileSystem from "@effect/platform/FileSystem"
-import { Context, Effect, type Scope } from "effect"
+import { Context, Effect, Layer, type Scope } from "effect"
 import * as AgentEvents from "../agent/AgentEvents.js"
 import * as AgentRuntime from "../agent/AgentRuntime.js"
 import type { CompactTexts } from "../agent/Compaction.js"
 import { Compactor } from "../agent/Compactor.js"
 import * as CompactorLive from "../agent/CompactorLive.js"
-import type * as SubAgents from "../agent/SubAgents.js"
+import * as SubAgents from "../agent/SubAgents.js"
+import type { CodexConfig } from "../config/CodexConfig.js"
 import type { Environment } from "../config/Environment.js"
-import { ContextManager } from "../context/ContextManager.js"
+import { type ContextError, ContextManager } from "../context/ContextManager.js"
+import * as ContextManagerLive from "../context/ContextManagerLive.js"
 import { ModelClient } from "../model/ModelClient.js"
 import type { ResponsesModelClient } from "../model/ResponsesModelClient.js"
 import * as SessionRecorder from "../session/SessionRecorder.js"
@@ -141,3 +143,46 @@ export const runtimeBuilder = (
         }).pipe(Effect.provide(Context.add(services, Compactor, compactor)))
       }).pipe(Effect.provide(platform))
   })
+
+/** True for a client that can be copied for a sub-agent (the Responses client). */
+export const isResponsesClient = (client: ModelClient): client is ResponsesModelClient =>
+  typeof (client as Partial<ResponsesModelClient>).withOverrides === "function"
+
+export interface ManagerLayerOptions {
+  /** Base instructions of the sub-agents too (`--system-prompt`). */
+  readonly systemPrompt?: string
+  readonly cwd?: string
+}
+
+/**
+ * The CLI's sub-agent manager: its builder copies the ModelClient in context and gives every
+ * sub-agent the sub-agent tools and one shared context manager without the collaboration-mode
+ * section. A client that cannot be copied (a scripted one) leaves the manager without a builder,
+ * so spawn_agent answers that it is unavailable. Agents stop when the layer's scope closes.
+ */
+export const layerManager = (options: ManagerLayerOptions = {}): Layer.Layer<
+  SubAgents.SubAgents,
+  ToolDeclarations.ToolDeclarationError | ContextError,
+  ModelClient | CodexConfig | FileSystem.FileSystem | CommandExecutor.CommandExecutor | Environment
+> =>
+  Layer.scoped(
+    SubAgents.SubAgents,
+    Effect.gen(function* () {
+      const client = yield* ModelClient
+      const manager = yield* SubAgents.make()
+      if (!isResponsesClient(client)) return manager
+      const contextManager = yield* ContextManagerLive.make({
+        includeCollaborationInstructions: false,
+        ...(options.systemPrompt !== undefined ? { baseInstructionsOverride: options.systemPrompt } : {}),
+        ...(options.cwd !== undefined ? { cwd: options.cwd } : {})
+      })
+      const builder = yield* runtimeBuilder({
+        client,
+        contextManager,
+        compactTexts: yield* CompactorLive.loadTexts(),
+        ...(options.cwd !== undefined ? { cwd: options.cwd } : {})
+      })
+      yield* manager.setBuilder(builder)
+      return manager
+    })
+  )

@@ -2,7 +2,7 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Layer, Option, Ref } from "effect"
+import { Context, Effect, Either, Layer, Option, Ref } from "effect"
 import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
 import * as AgentEvents from "../../../src/agent/AgentEvents.js"
@@ -13,6 +13,7 @@ import * as CodexConfig from "../../../src/config/CodexConfig.js"
 import * as Environment from "../../../src/config/Environment.js"
 import * as ContextManager from "../../../src/context/ContextManager.js"
 import * as ContextManagerLive from "../../../src/context/ContextManagerLive.js"
+import * as ModelClientModule from "../../../src/model/ModelClient.js"
 import { ModelClient } from "../../../src/model/ModelClient.js"
 import { serializeToolSpec } from "../../../src/protocol/Prompt.js"
 import * as SessionRecorder from "../../../src/session/SessionRecorder.js"
@@ -220,5 +221,42 @@ describe("a main agent and one sub-agent over the Responses wire", () => {
       expect(closeOutput?.output).toBe('{"status":{"completed":"done"}}')
       const resumeOutput = bodyOf(mainRequests[4]!).input.find((item) => item.call_id === "resume" && item.type === "function_call_output")
       expect(resumeOutput?.output).toBe('{"status":"pending_init"}')
+    }).pipe(Effect.provide(NodeContext.layer)))
+})
+
+describe("SubAgentTools.layerManager", () => {
+  const configFor = (home: string) =>
+    CodexConfig.layerValue({ model: "demo-model", provider: { baseUrl: "https://example.com/v1" }, codexHome: home })
+  /** The manager of a layer built in the test's scope (its agents live until the test ends). */
+  const managerOf = <E>(layer: Layer.Layer<SubAgents.SubAgents, E>) =>
+    Effect.map(Layer.build(layer), (context) => Context.get(context, SubAgents.SubAgents))
+
+  it.scoped("copies the Responses client in context for each sub-agent", () =>
+    Effect.gen(function* () {
+      const cwd = yield* tempDir
+      const fake = yield* scriptedClient({ turns: [], exhausted: { type: "message", text: "sub done" } }, clientOptions())
+      const manager = yield* managerOf(SubAgentTools.layerManager({ cwd, systemPrompt: "Be brief." }).pipe(
+        Layer.provide(Layer.mergeAll(Layer.succeed(ModelClient, fake.client), configFor(NodePath.join(cwd, "home")), platform))
+      ))
+      const { agent_id } = yield* manager.spawn({ prompt: "hello", model: "small-model" })
+      expect(yield* manager.wait([agent_id], 1000)).toEqual({ status: { [agent_id]: { completed: "sub done" } }, timed_out: false })
+      const [request] = yield* fake.requests
+      expect(request!.headers["x-openai-subagent"]).toBe("collab_spawn")
+      expect(request!.headers["session_id"]).toBe(agent_id)
+      const body = request!.body as { model: string; instructions: string; tools: ReadonlyArray<Record<string, unknown>> }
+      expect(body.model).toBe("small-model")
+      expect(body.instructions).toBe("Be brief.")
+      expect(body.tools.map((t) => t.name ?? t.type)).toEqual(SUBAGENT_NAMES)
+    }).pipe(Effect.provide(NodeContext.layer)))
+
+  it.scoped("without a Responses client, spawn_agent is unavailable", () =>
+    Effect.gen(function* () {
+      const cwd = yield* tempDir
+      const scripted = yield* ModelClientModule.makeScripted([ModelClientModule.items()])
+      const manager = yield* managerOf(SubAgentTools.layerManager({ cwd }).pipe(
+        Layer.provide(Layer.mergeAll(Layer.succeed(ModelClient, scripted.client), configFor(NodePath.join(cwd, "home")), platform))
+      ))
+      const error = yield* Effect.flip(manager.spawn({ prompt: "hello" }))
+      expect(error.message).toBe(SubAgents.UNAVAILABLE)
     }).pipe(Effect.provide(NodeContext.layer)))
 })
