@@ -19,7 +19,10 @@ import * as RolloutStore from "../session/RolloutStore.js"
 import { SessionRecorder } from "../session/SessionRecorder.js"
 import * as ToolRegistry from "../tools/ToolRegistry.js"
 import * as RolloutSwitch from "./repl/RolloutSwitch.js"
+import * as SubAgents from "../agent/SubAgents.js"
 import * as ExecModeTools from "../tools/ExecModeTools.js"
+import * as SubAgentTools from "../tools/SubAgentTools.js"
+import * as ToolDeclarations from "../tools/ToolDeclarations.js"
 import * as PlanStore from "../tools/PlanStore.js"
 import * as UserInput from "../tools/UserInput.js"
 import { VERSION } from "./Version.js"
@@ -68,9 +71,17 @@ export const layer = (options: StackOptions) => {
     ...(options.systemPrompt !== undefined ? { baseInstructionsOverride: options.systemPrompt } : {}),
     includeCollaborationInstructions: true
   })
-  const tools = Layer.scoped(ToolRegistry.ToolRegistry, Effect.map(ExecModeTools.make(), ToolRegistry.make)).pipe(
-    Layer.provideMerge(Layer.merge(PlanStore.layer, UserInput.layer))
-  )
+  const subAgents = SubAgentTools.layerManager({
+    ...(options.systemPrompt !== undefined ? { systemPrompt: options.systemPrompt } : {})
+  }).pipe(Layer.provide(model))
+  const tools = Layer.scoped(
+    ToolRegistry.ToolRegistry,
+    Effect.gen(function* () {
+      const execTools = yield* ExecModeTools.make()
+      const collaboration = SubAgentTools.collaborationTools(yield* SubAgents.SubAgents, yield* ToolDeclarations.load())
+      return ToolRegistry.make([...execTools, ...collaboration])
+    })
+  ).pipe(Layer.provideMerge(Layer.mergeAll(PlanStore.layer, UserInput.layer, subAgents)))
   const recorder = Layer.scoped(
     SessionRecorder,
     Effect.gen(function* () {

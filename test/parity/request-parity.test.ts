@@ -14,18 +14,6 @@ import { type FakeRequest, inputOf, type InputItem, jsonLines, setup } from "../
 const FIXTURE = NodePath.resolve(import.meta.dirname, "../../../shared/fixtures/pycodex-0.1.12/shell-exec_command")
 const present = NodeFs.existsSync(NodePath.join(FIXTURE, "request-1.json"))
 
-/**
- * Tools of the reference's exec-mode list that tscodex does not expose yet, in recorded order.
- * Exact on purpose: when a tool lands, this list (and the comparison below) must change with it.
- */
-const NOT_YET_EXPOSED = [
-  "spawn_agent",
-  "send_input",
-  "resume_agent",
-  "wait_agent",
-  "close_agent"
-]
-
 /** Headers the HTTP stack adds, whatever the client asks for. */
 const TRANSPORT = new Set(["host", "content-length", "connection", "transfer-encoding"])
 /** Headers whose values do not depend on the run. */
@@ -217,12 +205,12 @@ describe.skipIf(!present)(`request parity with pycodex 0.1.12 shell-exec_command
     expect(run.ours[1]!.body.input.slice(0, 3)).toEqual(run.ours[0]!.body.input)
   })
 
-  it("tools: exposed ones declared as recorded; the rest listed as not yet exposed", () => {
+  it("tools: the twelve exec-mode tools, in the recorded order, declared with the recorded structure", () => {
     const theirs = recorded[0]!.body.tools
     const ours = run.ours[0]!.body.tools
     const name = (tool: Tool) => tool.name ?? tool.type
-    expect(ours.map(name)).toEqual(theirs.map(name).filter((n) => !NOT_YET_EXPOSED.includes(n)))
-    expect(theirs.map(name).filter((n) => NOT_YET_EXPOSED.includes(n))).toEqual(NOT_YET_EXPOSED)
+    expect(ours.map(name)).toEqual(theirs.map(name))
+    expect(ours.length).toBe(12)
     for (const tool of ours) {
       const recordedTool = theirs.find((t) => name(t) === name(tool))!
       expect(toolShape(tool), name(tool)).toEqual(toolShape(recordedTool))
