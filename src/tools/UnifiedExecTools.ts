@@ -7,6 +7,7 @@ import * as ExecCommand from "./ExecCommand.js"
 import type * as Tool from "./Tool.js"
 import * as ToolDeclarations from "./ToolDeclarations.js"
 import * as ExecBackend from "./unifiedExec/ExecBackend.js"
+import * as PtyBackend from "./unifiedExec/PtyBackend.js"
 import * as UnifiedExecManager from "./unifiedExec/UnifiedExecManager.js"
 import * as WriteStdin from "./WriteStdin.js"
 
@@ -15,8 +16,13 @@ export interface UnifiedExecToolsOptions {
   readonly cwd?: string
   /** Wire declarations to attach (default: read from the package's prompts folder). */
   readonly declarations?: ToolDeclarations.ToolDeclarations
-  /** How processes are started (default: pipes through the platform CommandExecutor). */
+  /**
+   * How processes are started (default: pipes through the platform CommandExecutor, and a
+   * pseudo-terminal for `tty: true` when node-pty can be loaded).
+   */
   readonly backend?: ExecBackend.ExecBackend
+  /** Loads the pseudo-terminal support for the default backend (default: node-pty, at the first `tty: true`). */
+  readonly ptyLoader?: PtyBackend.PtyLoader
 }
 
 export interface UnifiedExecTools {
@@ -40,7 +46,8 @@ export const makeUnifiedExecTools = (
 > =>
   Effect.gen(function*() {
     const declarations = options.declarations ?? (yield* ToolDeclarations.load())
-    const backend = options.backend ?? ExecBackend.makePipeBackend(yield* CommandExecutor.CommandExecutor)
+    const backend = options.backend ??
+      (yield* PtyBackend.withPty(ExecBackend.makePipeBackend(yield* CommandExecutor.CommandExecutor), options.ptyLoader))
     const manager = yield* UnifiedExecManager.make({
       cwd: options.cwd ?? process.cwd(),
       backend,

@@ -113,12 +113,15 @@ describe("exec_command and write_stdin on real processes", () => {
 
   it.scopedLive("talks to cat, echoing typed input for tty sessions", () =>
     Effect.gen(function*() {
-      const reg = yield* registry()
-      const plain = sessionId(text(yield* run(reg, "exec_command", { cmd: "cat", yield_time_ms: 10 })))
-      const tty = sessionId(text(yield* run(reg, "exec_command", { cmd: "cat", tty: true, yield_time_ms: 10 })))
+      const tools = yield* makeUnifiedExecTools()
+      const reg = ToolRegistry.make(tools.tools)
+      const plain = sessionId(text(yield* run(reg, "exec_command", { cmd: "cat", login: false, yield_time_ms: 10 })))
+      const tty = sessionId(text(yield* run(reg, "exec_command", { cmd: "cat", login: false, tty: true, yield_time_ms: 10 })))
       expect(tty).toBe(plain + 1)
       expect(body(text(yield* run(reg, "write_stdin", { session_id: plain, chars: "abc\n", yield_time_ms: 300 })))).toBe("abc\n")
-      expect(body(text(yield* run(reg, "write_stdin", { session_id: tty, chars: "abc\n", yield_time_ms: 300 })))).toBe("abc\r\nabc\n")
+      // A pseudo-terminal echoes the line and turns cat's own newline into CRLF; over pipes only the echo has CRLF.
+      const expected = (yield* tools.manager.ttyMode)._tag === "Pty" ? "abc\r\nabc\r\n" : "abc\r\nabc\n"
+      expect(body(text(yield* run(reg, "write_stdin", { session_id: tty, chars: "abc\n", yield_time_ms: 300 })))).toBe(expected)
     }).pipe(Effect.provide(live)))
 
   it.scopedLive("truncates one very long line, keeping its head and tail", () =>

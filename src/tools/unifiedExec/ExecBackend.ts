@@ -33,9 +33,22 @@ export class ExecBackendError extends Data.TaggedError("ExecBackendError")<{
   readonly message: string
 }> {}
 
-/** Starts processes. A PTY backend can implement the same interface for `tty: true`. */
+/** How a backend serves `tty: true` requests. */
+export type TtyMode = Data.TaggedEnum<{
+  /** No terminal has been asked for yet; the pseudo-terminal support loads at the first request. */
+  Unchecked: {}
+  /** Each `tty: true` request gets a real pseudo-terminal. */
+  Pty: {}
+  /** `tty: true` requests run on pipes with echoed input; `reason` says why. */
+  Pipes: { readonly reason: string }
+}>
+export const TtyMode = Data.taggedEnum<TtyMode>()
+
+/** Starts processes; `tty: true` requests get a pseudo-terminal when the backend has one. */
 export interface ExecBackend {
   readonly spawn: (request: SpawnRequest) => Effect.Effect<ExecProcess, ExecBackendError, Scope.Scope>
+  /** How `tty: true` is served (a backend without it runs everything on pipes). */
+  readonly ttyMode?: Effect.Effect<TtyMode>
 }
 
 /** How long a process may take to exit after SIGTERM before it gets SIGKILL. */
@@ -68,8 +81,8 @@ const spawnError = (argv: ReadonlyArray<string>, error: PlatformError.PlatformEr
  * session, not even background children.
  *
  * Requests with `tty: true` run on pipes too: no terminal is allocated (no line discipline, no
- * window size), and the manager echoes typed input itself. A terminal backend would route those
- * requests to a pseudo-terminal and set `echoesInput`.
+ * window size), and the manager echoes typed input itself. `PtyBackend.withPty` routes those
+ * requests to a real pseudo-terminal instead, which echoes on its own.
  */
 export const makePipeBackend = (executor: CommandExecutor.CommandExecutor): ExecBackend => ({
   spawn: (request) =>

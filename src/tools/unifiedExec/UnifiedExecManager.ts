@@ -3,7 +3,7 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import { Clock, Data, Deferred, Duration, Effect, ExecutionStrategy, Exit, Option, Random, Ref, Scope, Stream } from "effect"
 import * as NodePath from "node:path"
 import type { Environment } from "../../config/Environment.js"
-import type { ExecBackend, ExecProcess } from "./ExecBackend.js"
+import { type ExecBackend, type ExecProcess, TtyMode } from "./ExecBackend.js"
 import * as OutputBuffer from "./OutputBuffer.js"
 import * as OutputText from "./OutputText.js"
 
@@ -44,6 +44,8 @@ export interface UnifiedExecManager {
   readonly writeStdin: (request: WriteRequest) => Effect.Effect<string, UnifiedExecError>
   /** Ids of the sessions whose exit has not been reported yet. */
   readonly sessionIds: Effect.Effect<ReadonlyArray<number>>
+  /** How `tty: true` sessions are served: a pseudo-terminal, or pipes with echoed input (and why). */
+  readonly ttyMode: Effect.Effect<TtyMode>
 }
 
 export interface Options {
@@ -216,9 +218,12 @@ export const make = (
     return {
       execCommand,
       writeStdin,
-      sessionIds: Effect.map(Ref.get(sessions), (map) => [...map.keys()])
+      sessionIds: Effect.map(Ref.get(sessions), (map) => [...map.keys()]),
+      ttyMode: options.backend.ttyMode ?? Effect.succeed(pipesOnly)
     }
   })
+
+const pipesOnly = TtyMode.Pipes({ reason: "this exec backend has no terminal support" })
 
 const backendReason = {
   NotFound: "ProgramNotFound",
