@@ -1,24 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Deferred, Effect, Fiber, Layer, Ref } from "effect"
-import * as AgentEvents from "../../src/agent/AgentEvents.js"
+import { Deferred, Effect, Fiber, Ref } from "effect"
 import * as AgentRuntime from "../../src/agent/AgentRuntime.js"
-import { Compactor } from "../../src/agent/Compactor.js"
-import * as ContextManager from "../../src/context/ContextManager.js"
 import * as ModelClient from "../../src/model/ModelClient.js"
 import { assistantMessage } from "../../src/protocol/Items.js"
 import type { Prompt } from "../../src/protocol/Prompt.js"
-import * as SessionRecorder from "../../src/session/SessionRecorder.js"
-import * as ToolRegistry from "../../src/tools/ToolRegistry.js"
+import { bareAgentServices } from "../support/AgentServices.js"
 
-const services = (client: ModelClient.ModelClient) =>
-  Layer.mergeAll(
-    Layer.succeed(ModelClient.ModelClient, client),
-    ToolRegistry.layer([]),
-    ContextManager.layerPlain(),
-    SessionRecorder.layerNoop,
-    AgentEvents.layerNoop,
-    Layer.succeed(Compactor, { compact: () => Effect.dieMessage("compaction was not expected") })
-  )
+const services = bareAgentServices
 
 const userTexts = (prompt: Prompt) => prompt.input.flatMap((i) => (i._tag === "UserMessage" ? [i.text] : []))
 

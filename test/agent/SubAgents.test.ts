@@ -1,28 +1,16 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Deferred, Effect, Exit, Fiber, Layer, Option, Random, Ref, Scope, TestClock } from "effect"
-import * as AgentEvents from "../../src/agent/AgentEvents.js"
+import { Deferred, Effect, Exit, Fiber, Option, Random, Ref, Scope, TestClock } from "effect"
 import * as AgentRuntime from "../../src/agent/AgentRuntime.js"
-import { Compactor } from "../../src/agent/Compactor.js"
 import * as SubAgents from "../../src/agent/SubAgents.js"
-import * as ContextManager from "../../src/context/ContextManager.js"
 import * as ModelClient from "../../src/model/ModelClient.js"
 import { RetryableStreamError } from "../../src/model/ModelError.js"
 import { assistantMessage, type ConversationItem, userMessage } from "../../src/protocol/Items.js"
 import type { Prompt } from "../../src/protocol/Prompt.js"
-import * as SessionRecorder from "../../src/session/SessionRecorder.js"
-import * as ToolRegistry from "../../src/tools/ToolRegistry.js"
+import { bareAgentServices } from "../support/AgentServices.js"
 
 type Reply = Parameters<typeof ModelClient.makeScripted>[0][number]
 
-const services = (client: ModelClient.ModelClient) =>
-  Layer.mergeAll(
-    Layer.succeed(ModelClient.ModelClient, client),
-    ToolRegistry.layer([]),
-    ContextManager.layerPlain(),
-    SessionRecorder.layerNoop,
-    AgentEvents.layerNoop,
-    Layer.succeed(Compactor, { compact: () => Effect.dieMessage("compaction was not expected") })
-  )
+const services = bareAgentServices
 
 const reply = (text: string): ModelClient.ScriptedReply => ModelClient.items(assistantMessage(text))
 

@@ -1,15 +1,11 @@
 /** The five collaboration tools: argument handling, exact texts, error results and wire outputs. */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer } from "effect"
-import * as AgentEvents from "../../../src/agent/AgentEvents.js"
+import { Effect } from "effect"
 import * as AgentRuntime from "../../../src/agent/AgentRuntime.js"
-import { Compactor } from "../../../src/agent/Compactor.js"
 import * as SubAgents from "../../../src/agent/SubAgents.js"
-import * as ContextManager from "../../../src/context/ContextManager.js"
 import * as ModelClient from "../../../src/model/ModelClient.js"
 import { assistantMessage, type ConversationItem, toolCall, toResponsesInputUnsafe, userMessage } from "../../../src/protocol/Items.js"
 import type { Prompt } from "../../../src/protocol/Prompt.js"
-import * as SessionRecorder from "../../../src/session/SessionRecorder.js"
 import { composePrompt } from "../../../src/tools/subagents/Arguments.js"
 import * as ToolRegistry from "../../../src/tools/ToolRegistry.js"
 import * as SpawnAgent from "../../../src/tools/subagents/SpawnAgent.js"
@@ -17,16 +13,9 @@ import * as SendInput from "../../../src/tools/subagents/SendInput.js"
 import * as ResumeAgent from "../../../src/tools/subagents/ResumeAgent.js"
 import * as WaitAgent from "../../../src/tools/subagents/WaitAgent.js"
 import * as CloseAgent from "../../../src/tools/subagents/CloseAgent.js"
+import { bareAgentServices } from "../../support/AgentServices.js"
 
-const agentServices = (client: ModelClient.ModelClient) =>
-  Layer.mergeAll(
-    Layer.succeed(ModelClient.ModelClient, client),
-    ToolRegistry.layer([]),
-    ContextManager.layerPlain(),
-    SessionRecorder.layerNoop,
-    AgentEvents.layerNoop,
-    Layer.succeed(Compactor, { compact: () => Effect.dieMessage("compaction was not expected") })
-  )
+const agentServices = bareAgentServices
 
 /** A manager whose agents answer `done one`, `done two`, ... in turn, and the prompts each agent sent. */
 const setup = (options: { readonly withBuilder?: boolean } = {}) =>
