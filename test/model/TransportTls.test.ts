@@ -56,7 +56,7 @@ describe("CA bundle settings that cannot work", () => {
   )
 })
 
-describe.skipIf(!hasOpenssl)("TLS with a self-signed certificate (skipped: needs openssl on PATH to make one)", () => {
+describe.skipIf(!hasOpenssl)(hasOpenssl ? "TLS with a self-signed certificate" : "TLS with a self-signed certificate (skipped: needs openssl on PATH to make one)", () => {
   it.scoped("is trusted through SSL_CERT_FILE", () =>
     Effect.gen(function* () {
       const certificate = yield* selfSigned
