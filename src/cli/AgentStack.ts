@@ -25,6 +25,7 @@ import * as SubAgentTools from "../tools/SubAgentTools.js"
 import * as ToolDeclarations from "../tools/ToolDeclarations.js"
 import * as PlanStore from "../tools/PlanStore.js"
 import * as UserInput from "../tools/UserInput.js"
+import { CliError } from "./CliError.js"
 import { VERSION } from "./Version.js"
 
 /** Who the client says it is; the CLI always presents itself as the interactive Codex client. */
@@ -60,6 +61,24 @@ export const configLayer = (options: Pick<StackOptions, "configPath" | "profile"
  * Everything AgentLoop needs, and the loop itself. The rollout is created (or attached) while the
  * layer is built, so a session that fails later is still on disk with its `session_meta`.
  */
+/**
+ * Chat-completions backends are reached through the Responses compatibility server, which the CLI
+ * does not start yet: say so instead of sending Responses requests to a chat endpoint.
+ */
+export const requireResponsesWire = Layer.effectDiscard(
+  Effect.flatMap(CodexConfig, (config) =>
+    config.provider.useChatCompletion
+      ? Effect.fail(
+        new CliError({
+          message:
+            `provider "${config.provider.id}" sets use_chat_completion, but this tscodex cannot reach chat-completions ` +
+            "backends yet (the Responses compatibility server is not included); use a Responses endpoint"
+        })
+      )
+      : Effect.void
+  )
+)
+
 export const layer = (options: StackOptions) => {
   const model = ResponsesModelClient.layer({
     originator: ORIGINATOR,
@@ -105,7 +124,9 @@ export const layer = (options: StackOptions) => {
       return session.recorder
     })
   ).pipe(Layer.provide(RolloutStore.layerConfig))
-  const services = Layer.mergeAll(model, context, tools, Layer.succeed(AgentEvents.AgentEvents, options.events))
+  const services = Layer.mergeAll(model, context, tools, Layer.succeed(AgentEvents.AgentEvents, options.events)).pipe(
+    Layer.provideMerge(requireResponsesWire)
+  )
   const withRecorder = recorder.pipe(Layer.provideMerge(services))
   const withCompactor = CompactorLive.layer.pipe(Layer.provideMerge(withRecorder))
   return AgentLoop.layer({ ...(options.resume !== undefined ? { initialHistory: options.resume.history } : {}) }).pipe(
