@@ -1,0 +1,48 @@
+/** ChatChunks: reads a downstream Chat Completions SSE body into typed chunks, ending at `[DONE]`. */
+import { Either, Option, Stream } from "effect"
+import { decodeSse } from "../../model/Sse.js"
+import { type ChatChunk, decodeChatChunk } from "../../protocol/ChatChunkWire.js"
+import { describeFailure, OutcommingStreamError } from "./StreamErrors.js"
+
+/** The message of a body that ended without its `[DONE]` line. */
+export const chatEndedEarly = "outcomming chat stream ended before [DONE]"
+
+/** Prefix of the message of a body that could not be read or parsed. */
+export const chatReadFailed = "outcomming chat stream failed while reading response body: "
+
+type Step = { readonly _tag: "Chunk"; readonly chunk: ChatChunk } | { readonly _tag: "Done" } | { readonly _tag: "Skip" }
+
+const parseData = (data: string): Either.Either<Step, OutcommingStreamError> => {
+  if (data === "[DONE]") return Either.right({ _tag: "Done" })
+  let raw: unknown
+  try {
+    raw = JSON.parse(data)
+  } catch (error) {
+    return Either.left(new OutcommingStreamError({ message: chatReadFailed + describeFailure(error) }))
+  }
+  // valid JSON that is not an object carries nothing a chunk can say: skip it
+  const decoded = decodeChatChunk(raw)
+  return Either.right(Either.isRight(decoded) ? { _tag: "Chunk", chunk: decoded.right } : { _tag: "Skip" })
+}
+
+/**
+ * Frames and decodes a Chat Completions stream body. SSE event names are ignored and empty
+ * data is skipped; `[DONE]` ends the stream and nothing after it is read. Invalid JSON, or a
+ * failure of the body itself, fails with a "failed while reading response body" error; a body
+ * that ends without `[DONE]` fails with "ended before [DONE]".
+ */
+export const decodeChatChunks = <E, R>(body: Stream.Stream<string, E, R>): Stream.Stream<ChatChunk, OutcommingStreamError, R> =>
+  Stream.suspend(() => {
+    let done = false
+    return decodeSse(
+      body.pipe(Stream.mapError((error) => new OutcommingStreamError({ message: chatReadFailed + describeFailure(error) })))
+    ).pipe(
+      Stream.mapEffect((event) => parseData(event.data)),
+      Stream.takeUntil((step) => step._tag === "Done"),
+      Stream.filterMap((step) => {
+        if (step._tag === "Done") done = true
+        return step._tag === "Chunk" ? Option.some(step.chunk) : Option.none()
+      }),
+      Stream.concat(Stream.suspend(() => done ? Stream.empty : Stream.fail(new OutcommingStreamError({ message: chatEndedEarly }))))
+    )
+  })
