@@ -32,7 +32,7 @@ export const providerCapabilities = (provider: string | null | undefined): Provi
 /** How a request is translated. */
 export interface TranslateOptions extends CustomToolOptions {
   /** The configured `model_provider`: selects capabilities and the payload processor. */
-  readonly provider?: string | null
+  readonly provider?: string | null | undefined
   /** Overrides the provider's capabilities. */
   readonly capabilities?: ProviderCapabilities
   /** Ask the backend for prompt and output token ids (set when trajectories are dumped). */
