@@ -20,7 +20,7 @@ export const usageChunk = (usage: Record<string, unknown>): ChatChunk => ({ choi
 
 export const textChunks = (text: string): Array<ChatChunk> => [delta({ role: "assistant", content: text }), finish("stop")]
 
-export const collect = <E>(events: Stream.Stream<ResponsesStreamEvent, E>) =>
+export const collect = <A, E>(events: Stream.Stream<A, E>) =>
   Effect.map(Stream.runCollect(events), Chunk.toArray)
 
 export const sseText = <E>(events: Stream.Stream<ResponsesStreamEvent, E>) =>
