@@ -3,20 +3,13 @@ import { isRecord } from "../../protocol/ChatChunkWire.js"
 import { spacedJson } from "./SpacedJson.js"
 import { OutcommingStreamError } from "./StreamErrors.js"
 
-/** The description that marks the mock tool in a downstream request. */
-export const mockWebSearchDescription = "Mock web search tool for Responses compatibility. Returns empty results."
-
-/** The name of the mock tool. */
-export const mockWebSearchName = "web_search"
-
-const trimmedString = (value: unknown): string => (typeof value === "string" ? value.trim() : "")
-
-/** True when a downstream tool definition is the mock web search (name and description both match). */
-export const isMockWebSearchTool = (tool: unknown): boolean => {
-  if (!isRecord(tool) || tool.type !== "function" || !isRecord(tool.function)) return false
-  return trimmedString(tool.function.name) === mockWebSearchName &&
-    trimmedString(tool.function.description) === mockWebSearchDescription
-}
+// The mock tool is declared once, on the request side; the stream only recognises it.
+export {
+  isMockWebSearchTool,
+  MOCK_WEB_SEARCH_DESCRIPTION as mockWebSearchDescription,
+  MOCK_WEB_SEARCH_NAME as mockWebSearchName
+} from "../request/WebSearchTool.js"
+import { isMockWebSearchTool, MOCK_WEB_SEARCH_NAME as mockWebSearchName } from "../request/WebSearchTool.js"
 
 /** The search a mock call asked for. */
 export interface WebSearchQuery {
