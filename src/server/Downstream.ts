@@ -1,0 +1,130 @@
+/** Downstream: one round against the configured backend (chat completions or Messages) and the `/models` proxy. */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import { Context, Data, Duration, Effect, Either, Layer, Option, Stream } from "effect"
+import { Environment } from "../config/Environment.js"
+import * as WireHttpClient from "../model/internal/wireHttpClient.js"
+import type { ChatChunk } from "../protocol/ChatChunkWire.js"
+import { toMessagesRequest } from "./request/MessagesRequest.js"
+import { decodeChatChunks } from "./stream/ChatChunks.js"
+import { messagesToChatChunks } from "./stream/MessagesEvents.js"
+import { describeFailure, OutcommingStreamError } from "./stream/StreamErrors.js"
+import * as ServerConfig from "./ServerConfig.js"
+
+/** The `/models` proxy could not get a JSON answer (answered with HTTP 502). */
+export class ModelsRequestError extends Data.TaggedError("ModelsRequestError")<{ readonly message: string }> {}
+
+export interface Downstream {
+  /** Sends one chat request (translated for Messages when so configured) when run, and yields its chunks. */
+  readonly openRound: (request: Readonly<Record<string, unknown>>) => Stream.Stream<ChatChunk, OutcommingStreamError>
+  /** `GET {base}/models`: the downstream JSON value, unchanged. */
+  readonly models: Effect.Effect<unknown, ModelsRequestError>
+}
+
+export const Downstream = Context.GenericTag<Downstream>("tscodex/server/Downstream")
+
+/** How many characters of an error body a message keeps. */
+export const BODY_LIMIT = 500
+
+/** A value in single quotes, or double quotes when it holds a single quote and no double quote. */
+const quoted = (value: string): string => (value.includes("'") && !value.includes("\"") ? `"${value}"` : `'${value}'`)
+
+class Timeout extends Data.TaggedError("Timeout")<{}> {
+  override get message() {
+    return "timed out"
+  }
+}
+
+/** The reason of a transport failure, from the innermost cause that has a message. */
+export const transportReason = (error: unknown): string => {
+  let current: unknown = error
+  for (let depth = 0; depth < 4; depth++) {
+    const cause = (current as { cause?: unknown } | null)?.cause
+    if (cause === undefined || cause === null) break
+    current = cause
+  }
+  return describeFailure(current)
+}
+
+/** Builds the downstream of a config; the API key variable is read for every request. */
+export const make = (config: ServerConfig.ServerConfig): Effect.Effect<Downstream, never, HttpClient.HttpClient | Environment> =>
+  Effect.gen(function* () {
+    const http = yield* HttpClient.HttpClient
+    const env = yield* Environment
+    const timeout = Duration.millis(Math.max(config.timeoutSeconds, 0.001) * 1000)
+
+    const headers = (accept: string): Record<string, string> => {
+      const key = ServerConfig.apiKey(config, env)
+      return {
+        accept,
+        "content-type": "application/json",
+        ...(key === undefined ? {} : { authorization: `Bearer ${key}` })
+      }
+    }
+
+    /** Runs a request within the connect timeout and the wait-for-headers timeout. */
+    const send = (request: HttpClientRequest.HttpClientRequest) =>
+      Effect.locally(http.execute(request), WireHttpClient.currentConnectTimeout, Option.some(timeout)).pipe(
+        Effect.timeoutFail({ duration: timeout, onTimeout: () => new Timeout() })
+      )
+
+    const errorBody = (response: HttpClientResponse.HttpClientResponse) =>
+      response.text.pipe(Effect.orElseSucceed(() => ""), Effect.map((text) => text.slice(0, BODY_LIMIT)))
+
+    const openRound = (request: Readonly<Record<string, unknown>>): Stream.Stream<ChatChunk, OutcommingStreamError> =>
+      Stream.unwrap(Effect.gen(function* () {
+        const api = ServerConfig.normalizedApi(config)
+        if (api === undefined) {
+          return yield* new OutcommingStreamError({ message: `unsupported outcomming API: ${quoted(config.outcommingApi)}` })
+        }
+        const kind = api === "messages" ? "messages" : "chat"
+        const body = api === "messages"
+          ? yield* Either.mapLeft(toMessagesRequest(request), (error) => new OutcommingStreamError({ message: error.message }))
+          : request
+        const url = api === "messages" ? ServerConfig.messagesUrl(config) : ServerConfig.chatCompletionsUrl(config)
+        const response = yield* send(
+          HttpClientRequest.post(url).pipe(
+            HttpClientRequest.setHeaders(headers("text/event-stream")),
+            HttpClientRequest.bodyText(JSON.stringify(body), "application/json")
+          )
+        ).pipe(
+          Effect.mapError((error) =>
+            new OutcommingStreamError({ message: `outcomming ${kind} request failed: ${transportReason(error)}` }))
+        )
+        if (response.status >= 400) {
+          const text = yield* errorBody(response)
+          return yield* new OutcommingStreamError({
+            message: `outcomming ${kind} request failed with status ${response.status}: ${text}`
+          })
+        }
+        const text = response.stream.pipe(
+          Stream.timeoutFail(() => new Timeout(), timeout),
+          Stream.decodeText()
+        )
+        return api === "messages" ? messagesToChatChunks(text) : decodeChatChunks(text)
+      }))
+
+    const models = Effect.gen(function* () {
+      const failed = (reason: string) => new ModelsRequestError({ message: `outcomming request failed: ${reason}` })
+      const response = yield* send(
+        HttpClientRequest.get(ServerConfig.modelsUrl(config)).pipe(HttpClientRequest.setHeaders(headers("application/json")))
+      ).pipe(Effect.mapError((error) => failed(transportReason(error))))
+      if (response.status >= 400) {
+        const text = yield* errorBody(response)
+        return yield* new ModelsRequestError({
+          message: `outcomming request failed with status ${response.status}: ${text}`
+        })
+      }
+      const text = yield* response.text.pipe(Effect.mapError((error) => failed(transportReason(error))))
+      return yield* Effect.try({
+        try: () => JSON.parse(text) as unknown,
+        catch: (error) => failed(`invalid JSON body: ${describeFailure(error)}`)
+      })
+    })
+
+    return Downstream.of({ openRound, models })
+  })
+
+export const layer = (config: ServerConfig.ServerConfig): Layer.Layer<Downstream, never, HttpClient.HttpClient | Environment> =>
+  Layer.effect(Downstream, make(config))
