@@ -1,5 +1,5 @@
 /** ExecCommand: the root `tscodex [prompt…]` command wired to the agent stack. */
-import { Console, Effect, Option } from "effect"
+import { Console, Effect } from "effect"
 import * as AgentEvents from "../agent/AgentEvents.js"
 import * as AgentStack from "./AgentStack.js"
 import { runExec } from "./ExecMode.js"
@@ -19,9 +19,7 @@ export const make = (argv: ReadonlyArray<string>) =>
     Effect.gen(function* () {
       yield* RootCommand.rejectUnknownFlags(args.prompt, argv, RootCommand.usageLine)
       const stack = AgentStack.layer({
-        ...Option.match(args.config, { onNone: () => ({}), onSome: (configPath) => ({ configPath }) }),
-        ...Option.match(args.profile, { onNone: () => ({}), onSome: (profile) => ({ profile }) }),
-        ...Option.match(args.systemPrompt, { onNone: () => ({}), onSome: (systemPrompt) => ({ systemPrompt }) }),
+        ...RootCommand.stackSettings(args),
         timeoutSeconds: args.timeoutSeconds,
         onWarning: (message) => Console.error(message),
         events: stderrProgress

@@ -61,9 +61,7 @@ export const make = (argv: ReadonlyArray<string>) =>
           yield* Console.error(`[warning] ${session.skipped} damaged record(s) in ${session.rolloutPath} were skipped`)
         }
         const stack = AgentStack.layer({
-          ...(configPath !== undefined ? { configPath } : {}),
-          ...Option.match(args.profile, { onNone: () => ({}), onSome: (profile) => ({ profile }) }),
-          ...Option.match(args.systemPrompt, { onNone: () => ({}), onSome: (systemPrompt) => ({ systemPrompt }) }),
+          ...RootCommand.stackSettings(args),
           timeoutSeconds: args.timeoutSeconds,
           resume: { path: session.rolloutPath, sessionId: session.sessionId, history: session.history },
           onWarning: (message) => Console.error(message),

@@ -76,3 +76,14 @@ export const usageLine = (): string => {
   const text = HelpDoc.toAnsiText(Usage.getHelp(Command.getUsage(make(() => Effect.void))))
   return `usage: ${text.replace(/\x1b\[[0-9;]*m/g, "").trim()}`
 }
+
+/** The stack settings the shared flags give: `--config`, `--profile`, `--system-prompt` (only those set). */
+export const stackSettings = (args: {
+  readonly config: Option.Option<string>
+  readonly profile: Option.Option<string>
+  readonly systemPrompt: Option.Option<string>
+}): { readonly configPath?: string; readonly profile?: string; readonly systemPrompt?: string } => ({
+  ...Option.match(args.config, { onNone: () => ({}), onSome: (configPath) => ({ configPath }) }),
+  ...Option.match(args.profile, { onNone: () => ({}), onSome: (profile) => ({ profile }) }),
+  ...Option.match(args.systemPrompt, { onNone: () => ({}), onSome: (systemPrompt) => ({ systemPrompt }) })
+})

@@ -1,5 +1,5 @@
 /** ReplCommand: `tscodex` with no prompt on a terminal — the interactive session on the agent stack. */
-import { Console, Effect, Option, Ref } from "effect"
+import { Console, Effect, Ref } from "effect"
 import type { SubmissionEvent } from "../../agent/AgentRuntime.js"
 import { CodexConfig } from "../../config/CodexConfig.js"
 import * as Environment from "../../config/Environment.js"
@@ -28,9 +28,7 @@ export const make = <E, R>(argv: ReadonlyArray<string>, oneShot: (argv: Readonly
       // The view needs the stack's context window, and the stack needs the view's event handler.
       const handler = yield* Ref.make<(event: SubmissionEvent) => Effect.Effect<void>>(() => Effect.void)
       const stack = AgentStack.runtimeLayer({
-        ...Option.match(args.config, { onNone: () => ({}), onSome: (configPath) => ({ configPath }) }),
-        ...Option.match(args.profile, { onNone: () => ({}), onSome: (profile) => ({ profile }) }),
-        ...Option.match(args.systemPrompt, { onNone: () => ({}), onSome: (systemPrompt) => ({ systemPrompt }) }),
+        ...RootCommand.stackSettings(args),
         timeoutSeconds: args.timeoutSeconds,
         onWarning: (message) => Console.error(message),
         onEvent: (event) => Effect.flatMap(Ref.get(handler), (handle) => handle(event))

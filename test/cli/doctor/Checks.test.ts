@@ -156,7 +156,13 @@ describe("doctor checks", () => {
 
   it.effect("live: a reply that never completes fails after the timeout", () =>
     Effect.gen(function* () {
-      const { fiber } = yield* runLive([{ type: "hang", after_events: 1 }], { envKey: "DOCTOR_KEY" }, { DOCTOR_KEY: "k" }, 3)
+      const { fiber, requests } = yield* runLive([{ type: "hang", after_events: 1 }], { envKey: "DOCTOR_KEY" }, { DOCTOR_KEY: "k" }, 3)
+      // Move the clock only once the request is out (the timeout is armed by then); before that the
+      // check may still be doing real I/O, and a clock moved too early would never fire its timer.
+      for (let i = 0; i < 1000 && (yield* requests).length === 0; i++) {
+        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
+      }
+      expect((yield* requests).length).toBe(1)
       yield* TestClock.adjust("3 seconds")
       const outcome = yield* Fiber.join(fiber)
       expect(outcome.check).toEqual({ name: "live", ok: false, detail: "failed after 3.00s: TimeoutError: no complete reply within 3.00s" })
