@@ -6,6 +6,7 @@ import { Effect } from "effect"
 import * as DoctorCommand from "../cli/DoctorCommand.js"
 import * as ExecCommand from "../cli/ExecCommand.js"
 import * as ReplCommand from "../cli/repl/ReplCommand.js"
+import * as ResponsesServerCommand from "../cli/ResponsesServerCommand.js"
 import { cliInfo, exitCode, reportFailure, route, type Route } from "../cli/Main.js"
 import * as ResumeCommand from "../cli/ResumeCommand.js"
 import * as SessionsCommand from "../cli/SessionsCommand.js"
@@ -16,7 +17,8 @@ type Run = Route<NodeContext.NodeContext>
 const subcommands = new Map<string, Run>([
   ["sessions", Command.run(SessionsCommand.command, cliInfo)],
   ["resume", Command.run(ResumeCommand.make(argv), cliInfo)],
-  ["doctor", Command.run(DoctorCommand.command, cliInfo)]
+  ["doctor", Command.run(DoctorCommand.command, cliInfo)],
+  ["responses-server", Command.run(ResponsesServerCommand.command, cliInfo)]
 ])
 
 const oneShot: Run = Command.run(ExecCommand.make(argv), cliInfo)
