@@ -25,7 +25,7 @@ import * as SubAgentTools from "../tools/SubAgentTools.js"
 import * as ToolDeclarations from "../tools/ToolDeclarations.js"
 import * as PlanStore from "../tools/PlanStore.js"
 import * as UserInput from "../tools/UserInput.js"
-import { CliError } from "./CliError.js"
+import * as CompatServer from "./CompatServer.js"
 import { VERSION } from "./Version.js"
 
 /** Who the client says it is; the CLI always presents itself as the interactive Codex client. */
@@ -41,6 +41,8 @@ export interface StackOptions {
   /** Told once when the session cannot be saved. */
   readonly onWarning: (message: string) => Effect.Effect<void>
   readonly events: AgentEvents.AgentEvents
+  /** Route the session through a local compatibility server (`--vllm-endpoint` and friends). */
+  readonly compat?: CompatServer.CompatFlags
 }
 
 /** Node's file system, processes and the real environment. */
@@ -61,24 +63,6 @@ export const configLayer = (options: Pick<StackOptions, "configPath" | "profile"
  * Everything AgentLoop needs, and the loop itself. The rollout is created (or attached) while the
  * layer is built, so a session that fails later is still on disk with its `session_meta`.
  */
-/**
- * Chat-completions backends are reached through the Responses compatibility server, which the CLI
- * does not start yet: say so instead of sending Responses requests to a chat endpoint.
- */
-export const requireResponsesWire = Layer.effectDiscard(
-  Effect.flatMap(CodexConfig, (config) =>
-    config.provider.useChatCompletion
-      ? Effect.fail(
-        new CliError({
-          message:
-            `provider "${config.provider.id}" sets use_chat_completion, but this tscodex cannot reach chat-completions ` +
-            "backends yet (the Responses compatibility server is not included); use a Responses endpoint"
-        })
-      )
-      : Effect.void
-  )
-)
-
 export const layer = (options: StackOptions) => {
   const model = ResponsesModelClient.layer({
     originator: ORIGINATOR,
@@ -124,14 +108,12 @@ export const layer = (options: StackOptions) => {
       return session.recorder
     })
   ).pipe(Layer.provide(RolloutStore.layerConfig))
-  const services = Layer.mergeAll(model, context, tools, Layer.succeed(AgentEvents.AgentEvents, options.events)).pipe(
-    Layer.provideMerge(requireResponsesWire)
-  )
+  const services = Layer.mergeAll(model, context, tools, Layer.succeed(AgentEvents.AgentEvents, options.events))
   const withRecorder = recorder.pipe(Layer.provideMerge(services))
   const withCompactor = CompactorLive.layer.pipe(Layer.provideMerge(withRecorder))
   return AgentLoop.layer({ ...(options.resume !== undefined ? { initialHistory: options.resume.history } : {}) }).pipe(
     Layer.provideMerge(withCompactor),
-    Layer.provideMerge(configLayer(options)),
+    Layer.provideMerge(CompatServer.layer(options.compat ?? {}, configLayer(options))),
     Layer.provideMerge(platformLayer)
   )
 }

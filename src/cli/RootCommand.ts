@@ -6,6 +6,7 @@ import * as Options from "@effect/cli/Options"
 import * as Usage from "@effect/cli/Usage"
 import { Effect, Option } from "effect"
 import { UsageError } from "./CliError.js"
+import type { CompatFlags } from "./CompatServer.js"
 
 export const prompt = Args.text({ name: "prompt" }).pipe(
   Args.withDescription("Prompt text. If omitted, read from stdin."),
@@ -28,8 +29,20 @@ export const timeoutSeconds = Options.float("timeout-seconds").pipe(
   Options.withDefault(120)
 )
 export const json = Options.boolean("json").pipe(Options.withDescription("Print the full TurnResult as JSON."))
+export const vllmEndpoint = Options.text("vllm-endpoint").pipe(
+  Options.withDescription(
+    "Base URL of a chat-completions vLLM server; a local Responses compatibility server is started for the session (/v1 added to an empty path)."
+  ),
+  Options.optional
+)
+export const useChatCompletion = Options.boolean("use-chat-completion").pipe(
+  Options.withDescription("Start a local Responses compatibility server talking to the provider's chat-completions API.")
+)
+export const useMessages = Options.boolean("use-messages").pipe(
+  Options.withDescription("Start a local Responses compatibility server talking to the provider's /v1/messages API.")
+)
 
-export const rootOptions = { prompt, config, profile, systemPrompt, timeoutSeconds, json }
+export const rootOptions = { prompt, config, profile, systemPrompt, timeoutSeconds, json, vllmEndpoint, useChatCompletion, useMessages }
 
 export interface RootArgs {
   readonly prompt: ReadonlyArray<string>
@@ -38,10 +51,13 @@ export interface RootArgs {
   readonly systemPrompt: Option.Option<string>
   readonly timeoutSeconds: number
   readonly json: boolean
+  readonly vllmEndpoint: Option.Option<string>
+  readonly useChatCompletion: boolean
+  readonly useMessages: boolean
 }
 
 /** Options that take a value: given last, with nothing after them, they are missing that value. */
-const VALUE_OPTIONS = new Set(["--config", "--profile", "--system-prompt", "--timeout-seconds"])
+const VALUE_OPTIONS = new Set(["--config", "--profile", "--system-prompt", "--timeout-seconds", "--vllm-endpoint"])
 
 /**
  * A repeated text argument also collects words that look like flags (`--bogus`). Such a word is an
@@ -77,13 +93,33 @@ export const usageLine = (): string => {
   return `usage: ${text.replace(/\x1b\[[0-9;]*m/g, "").trim()}`
 }
 
-/** The stack settings the shared flags give: `--config`, `--profile`, `--system-prompt` (only those set). */
+/**
+ * The stack settings the shared flags give: `--config`, `--profile`, `--system-prompt` (only those
+ * set) and the compatibility server switches when the command has them.
+ */
 export const stackSettings = (args: {
   readonly config: Option.Option<string>
   readonly profile: Option.Option<string>
   readonly systemPrompt: Option.Option<string>
-}): { readonly configPath?: string; readonly profile?: string; readonly systemPrompt?: string } => ({
-  ...Option.match(args.config, { onNone: () => ({}), onSome: (configPath) => ({ configPath }) }),
-  ...Option.match(args.profile, { onNone: () => ({}), onSome: (profile) => ({ profile }) }),
-  ...Option.match(args.systemPrompt, { onNone: () => ({}), onSome: (systemPrompt) => ({ systemPrompt }) })
-})
+  readonly vllmEndpoint?: Option.Option<string>
+  readonly useChatCompletion?: boolean
+  readonly useMessages?: boolean
+}): {
+  readonly configPath?: string
+  readonly profile?: string
+  readonly systemPrompt?: string
+  readonly compat?: CompatFlags
+} => {
+  const vllm = args.vllmEndpoint === undefined ? undefined : Option.getOrUndefined(args.vllmEndpoint)
+  const compat: CompatFlags = {
+    ...(vllm !== undefined ? { vllmEndpoint: vllm } : {}),
+    ...(args.useChatCompletion === true ? { useChatCompletion: true } : {}),
+    ...(args.useMessages === true ? { useMessages: true } : {})
+  }
+  return {
+    ...Option.match(args.config, { onNone: () => ({}), onSome: (configPath) => ({ configPath }) }),
+    ...Option.match(args.profile, { onNone: () => ({}), onSome: (profile) => ({ profile }) }),
+    ...Option.match(args.systemPrompt, { onNone: () => ({}), onSome: (systemPrompt) => ({ systemPrompt }) }),
+    ...(Object.keys(compat).length > 0 ? { compat } : {})
+  }
+}
