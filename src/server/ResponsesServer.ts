@@ -1,5 +1,6 @@
 /** ResponsesServer: the compatibility server's HTTP app (health, models, streaming `/responses`) and its listening layer. */
 import * as HttpApp from "@effect/platform/HttpApp"
+import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServer from "@effect/platform/HttpServer"
@@ -7,7 +8,7 @@ import type { ServeError } from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
-import { Effect, Either, Layer, Stream } from "effect"
+import { Effect, Either, Layer, Option, Stream } from "effect"
 import { createServer } from "node:http"
 import type { Environment } from "../config/Environment.js"
 import { buildChatRequest, sessionIdOf, translateRequest } from "./request/ChatRequest.js"
@@ -19,6 +20,7 @@ import { failedEvent, translateResponse } from "./stream/Translate.js"
 import * as Downstream from "./Downstream.js"
 import type { ServerConfig } from "./ServerConfig.js"
 import * as SessionStore from "./SessionStore.js"
+import * as TrajectoryDump from "./TrajectoryDump.js"
 
 /** A plain JSON error answer: `{"error":{"message":"..."}}`. */
 export const errorResponse = (status: number, message: string): HttpServerResponse.HttpServerResponse =>
@@ -30,18 +32,32 @@ export const streamContentType = "text/event-stream; charset=utf-8"
 
 const knownPaths = new Set(["/health", "/healthz", "/models", "/v1/models", "/responses", "/v1/responses"])
 
+/** What building an app needs. */
+export type AppRequirements =
+  | HttpClient.HttpClient
+  | Environment
+  | FileSystem.FileSystem
+  | PayloadProcessors.PayloadProcessors
+
 /**
- * The app of one server instance: a fresh response id counter, the config's downstream, and the
- * payload processors as registered when each request arrives.
+ * The app of one server instance: a fresh response id counter, the config's downstream, the
+ * payload processors as registered when each request arrives, and the trajectory dump when the
+ * environment enables it (read once, here).
  */
 export const makeApp = (
   config: ServerConfig
-): Effect.Effect<HttpApp.Default, never, HttpClient.HttpClient | Environment | PayloadProcessors.PayloadProcessors> =>
+): Effect.Effect<HttpApp.Default, never, AppRequirements> =>
   Effect.gen(function* () {
     const downstream = yield* Downstream.make(config)
     const sessions = yield* SessionStore.make
     const processors = yield* PayloadProcessors.PayloadProcessors
     const provider = config.modelProvider
+    const dump = yield* TrajectoryDump.fromEnvironment
+    const openRound = Option.match(dump, {
+      onNone: () => downstream.openRound,
+      onSome: (d) => TrajectoryDump.observe(d, downstream.openRound)
+    })
+    const returnTokenIds = Option.isSome(dump)
 
     const health = HttpServerResponse.unsafeJson({ ok: true })
 
@@ -54,7 +70,7 @@ export const makeApp = (
     const events = (body: Record<string, unknown>, sessionId: string | null, model: string) =>
       Stream.unwrap(Effect.gen(function* () {
         const registry = yield* processors.registry
-        const translated = translateRequest(body, { provider, processors: registry })
+        const translated = translateRequest(body, { provider, processors: registry, returnTokenIds })
         const record = yield* sessions.allocate(sessionId, Either.isRight(translated) ? translated.right.request.model : model)
         if (Either.isLeft(translated)) {
           return Stream.make<Array<Ev.ResponsesStreamEvent>>(Ev.created(record.responseId, model), failedEvent(translated.left))
@@ -63,7 +79,7 @@ export const makeApp = (
         return translateResponse({
           context: { responseId: record.responseId, model: request.model, customToolNames },
           request: request as Readonly<Record<string, unknown>>,
-          openRound: downstream.openRound
+          openRound
         })
       }))
 
@@ -106,7 +122,7 @@ export const makeApp = (
 /** Serves the app on whatever HttpServer is provided. */
 export const serve = (
   config: ServerConfig
-): Layer.Layer<never, never, HttpServer.HttpServer | HttpClient.HttpClient | Environment | PayloadProcessors.PayloadProcessors> =>
+): Layer.Layer<never, never, HttpServer.HttpServer | AppRequirements> =>
   Layer.unwrapEffect(Effect.map(makeApp(config), (app) => HttpServer.serve(app)))
 
 /** Listens on the config's host and port; the HttpServer stays in the output so its address can be read. */
