@@ -22,20 +22,20 @@ export const SessionStore = Context.GenericTag<SessionStore>("tscodex/server/Ses
 /** The id of the n-th response (counting from 1). */
 export const responseId = (n: number): string => `resp_${String(n).padStart(8, "0")}`
 
-/** A fresh store, counting from 1. */
+/** A fresh store, counting from 1. Records are kept for the life of the store. */
 export const make: Effect.Effect<SessionStore> = Effect.gen(function* () {
-  const state = yield* Ref.make<{ readonly count: number; readonly records: ReadonlyMap<string, ResponseRecord> }>({
-    count: 0,
-    records: new Map()
-  })
+  const count = yield* Ref.make(0)
+  const records = new Map<string, ResponseRecord>()
   return SessionStore.of({
     allocate: (sessionId, model) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        Ref.modify(state, ({ count, records }) => {
-          const record: ResponseRecord = { responseId: responseId(count + 1), sessionId, model, createdAt: now / 1000 }
-          return [record, { count: count + 1, records: new Map(records).set(record.responseId, record) }]
-        })),
-    lookup: (id) => Effect.map(Ref.get(state), ({ records }) => records.get(id))
+      Effect.gen(function* () {
+        const now = yield* Clock.currentTimeMillis
+        const n = yield* Ref.updateAndGet(count, (c) => c + 1)
+        const record: ResponseRecord = { responseId: responseId(n), sessionId, model, createdAt: now / 1000 }
+        records.set(record.responseId, record)
+        return record
+      }),
+    lookup: (id) => Effect.sync(() => records.get(id))
   })
 })
 
