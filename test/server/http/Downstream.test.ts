@@ -1,0 +1,44 @@
+/** Downstream timeouts, driven by the test clock: a stalled body or a missing response head ends the round with a clear failure. */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Either, Fiber, Stream, TestClock } from "effect"
+import * as Environment from "../../../src/config/Environment.js"
+import * as Downstream from "../../../src/server/Downstream.js"
+import * as ServerConfig from "../../../src/server/ServerConfig.js"
+
+/** A client whose response sends one chunk and then stalls forever. */
+const stalling = HttpClient.make((request) =>
+  Effect.succeed(HttpClientResponse.fromWeb(request, new Response(new ReadableStream<Uint8Array>({
+    start: (controller) => controller.enqueue(new TextEncoder().encode("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\n"))
+  }), { status: 200 }))))
+
+/** A client that never answers. */
+const silent = HttpClient.make(() => Effect.never)
+
+const round = (client: HttpClient.HttpClient) =>
+  Downstream.make(ServerConfig.make({ timeoutSeconds: 10 })).pipe(
+    Effect.provideService(HttpClient.HttpClient, client),
+    Effect.provideService(Environment.Environment, Environment.fromRecord({})),
+    Effect.flatMap((downstream) => Effect.either(Stream.runCollect(downstream.openRound({ model: "m", messages: [] }))))
+  )
+
+describe("Downstream timeouts", () => {
+  it.effect("a body idle for the timeout fails as a read failure", () =>
+    Effect.gen(function* () {
+      const fiber = yield* Effect.fork(round(stalling))
+      yield* TestClock.adjust("9 seconds")
+      expect(fiber.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("2 seconds")
+      const result = yield* Fiber.join(fiber)
+      expect(Either.isLeft(result) && result.left.message).toBe("outcomming chat stream failed while reading response body: timed out")
+    }))
+
+  it.effect("no response head within the timeout fails as a request failure", () =>
+    Effect.gen(function* () {
+      const fiber = yield* Effect.fork(round(silent))
+      yield* TestClock.adjust("11 seconds")
+      const result = yield* Fiber.join(fiber)
+      expect(Either.isLeft(result) && result.left.message).toBe("outcomming chat request failed: timed out")
+    }))
+})
