@@ -1,4 +1,6 @@
-// Bundles the CLI and the library into dist/ with esbuild, so start-up loads one file.
+// Bundles the CLI and the library into dist/ with esbuild, so start-up loads one file plus shared
+// chunks; code only some commands need (the compatibility server, doctor, the interactive session)
+// sits in chunks loaded when those run.
 import { build } from "esbuild"
 
 const common = {
@@ -14,5 +16,12 @@ const common = {
   logLevel: "warning"
 }
 
-await build({ ...common, entryPoints: ["src/bin/tscodex.ts"], outfile: "dist/tscodex.js", banner: { js: "#!/usr/bin/env node\n" + common.banner.js } })
+await build({
+  ...common,
+  entryPoints: { tscodex: "src/bin/tscodex.ts" },
+  outdir: "dist",
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
+  banner: { js: "#!/usr/bin/env node\n" + common.banner.js }
+})
 await build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.js" })

@@ -1,29 +1,29 @@
-/** tscodex: the command-line entry point (bundled into dist/tscodex.js). */
+/** tscodex: the command-line entry point (bundled into dist/; subcommands load their code on demand). */
 import * as Command from "@effect/cli/Command"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Effect } from "effect"
-import * as DoctorCommand from "../cli/DoctorCommand.js"
 import * as ExecCommand from "../cli/ExecCommand.js"
-import * as ReplCommand from "../cli/repl/ReplCommand.js"
-import * as ResponsesServerCommand from "../cli/ResponsesServerCommand.js"
 import { cliInfo, exitCode, reportFailure, route, type Route } from "../cli/Main.js"
-import * as ResumeCommand from "../cli/ResumeCommand.js"
-import * as SessionsCommand from "../cli/SessionsCommand.js"
 
 const argv = process.argv
 type Run = Route<NodeContext.NodeContext>
 
+/** A command whose code is imported only when it runs, so a one-shot turn does not load it. */
+const lazy = (load: () => Promise<Run>): Run => (args) => Effect.flatMap(Effect.promise(load), (run) => run(args))
+
 const subcommands = new Map<string, Run>([
-  ["sessions", Command.run(SessionsCommand.command, cliInfo)],
-  ["resume", Command.run(ResumeCommand.make(argv), cliInfo)],
-  ["doctor", Command.run(DoctorCommand.command, cliInfo)],
-  ["responses-server", Command.run(ResponsesServerCommand.command, cliInfo)]
+  ["sessions", lazy(async () => Command.run((await import("../cli/SessionsCommand.js")).command, cliInfo))],
+  ["resume", lazy(async () => Command.run((await import("../cli/ResumeCommand.js")).make(argv), cliInfo))],
+  ["doctor", lazy(async () => Command.run((await import("../cli/DoctorCommand.js")).command, cliInfo))],
+  ["responses-server", lazy(async () => Command.run((await import("../cli/ResponsesServerCommand.js")).command, cliInfo))]
 ])
 
 const oneShot: Run = Command.run(ExecCommand.make(argv), cliInfo)
 // On a terminal, no prompt words start the interactive session; prompt words still run one turn.
-const root: Run = process.stdin.isTTY === true ? Command.run(ReplCommand.make(argv, oneShot), cliInfo) : oneShot
+const root: Run = process.stdin.isTTY === true
+  ? lazy(async () => Command.run((await import("../cli/repl/ReplCommand.js")).make(argv, oneShot), cliInfo))
+  : oneShot
 
 route(argv, root, subcommands).pipe(
   reportFailure,

@@ -4,7 +4,7 @@ import { Effect, Layer } from "effect"
 import { CodexConfig, type ProviderInfo } from "../config/CodexConfig.js"
 import { Environment } from "../config/Environment.js"
 import * as ResponsesModelClient from "../model/ResponsesModelClient.js"
-import * as Launcher from "../server/Launcher.js"
+import type * as Launcher from "../server/Launcher.js"
 import type * as ServerConfig from "../server/ServerConfig.js"
 import { CliError } from "./CliError.js"
 
@@ -66,7 +66,9 @@ export const layer = <E, R>(
       const launchPlan = yield* plan(config.provider, flags)
       if (launchPlan === undefined) return config
       const env = yield* Environment
-      const server = yield* Launcher.launchForBaseUrl(launchPlan.baseUrl, {
+      // The server's code is loaded only for sessions that need it, so plain runs start faster.
+      const launcher: typeof Launcher = yield* Effect.promise(() => import("../server/Launcher.js"))
+      const server = yield* launcher.launchForBaseUrl(launchPlan.baseUrl, {
         apiKeyEnv: launchPlan.apiKeyEnv,
         modelProvider: launchPlan.modelProvider,
         outcommingApi: launchPlan.outcommingApi
