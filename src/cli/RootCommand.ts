@@ -7,6 +7,7 @@ import * as Usage from "@effect/cli/Usage"
 import { Effect, Option } from "effect"
 import { UsageError } from "./CliError.js"
 import type { CompatFlags } from "./CompatServer.js"
+import { withPortable } from "./PortableCommand.js"
 
 export const prompt = Args.text({ name: "prompt" }).pipe(
   Args.withDescription("Prompt text. If omitted, read from stdin."),
@@ -42,10 +43,21 @@ export const useMessages = Options.boolean("use-messages").pipe(
   Options.withDescription("Start a local Responses compatibility server talking to the provider's /v1/messages API.")
 )
 
-export const rootOptions = { prompt, config, profile, systemPrompt, timeoutSeconds, json, vllmEndpoint, useChatCompletion, useMessages }
+export const put = Options.text("put").pipe(
+  Options.withDescription("Upload a Codex home using `--put @host:port` or `--put /path/.codex@host:port`."),
+  Options.optional
+)
+export const call = Options.text("call").pipe(
+  Options.withDescription("Download and use a stored Codex home via <secret>-<call_id>@<host:port>."),
+  Options.optional
+)
+
+export const rootOptions = { prompt, put, call, config, profile, systemPrompt, timeoutSeconds, json, vllmEndpoint, useChatCompletion, useMessages }
 
 export interface RootArgs {
   readonly prompt: ReadonlyArray<string>
+  readonly put: Option.Option<string>
+  readonly call: Option.Option<string>
   readonly config: Option.Option<string>
   readonly profile: Option.Option<string>
   readonly systemPrompt: Option.Option<string>
@@ -57,7 +69,7 @@ export interface RootArgs {
 }
 
 /** Options that take a value: given last, with nothing after them, they are missing that value. */
-const VALUE_OPTIONS = new Set(["--config", "--profile", "--system-prompt", "--timeout-seconds", "--vllm-endpoint"])
+const VALUE_OPTIONS = new Set(["--put", "--call", "--config", "--profile", "--system-prompt", "--timeout-seconds", "--vllm-endpoint"])
 
 /**
  * A repeated text argument also collects words that look like flags (`--bogus`). Such a word is an
@@ -83,7 +95,7 @@ export const rejectUnknownFlags = (
 }
 
 export const make = <E, R>(handler: (args: RootArgs) => Effect.Effect<void, E, R>) =>
-  Command.make("tscodex", rootOptions, handler).pipe(
+  Command.make("tscodex", rootOptions, (args: RootArgs) => withPortable(args, handler)).pipe(
     Command.withDescription("Minimal Codex-style local CLI backed by ~/.codex/config.toml.")
   )
 
