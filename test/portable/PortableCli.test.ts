@@ -1,13 +1,14 @@
 /** `tscodex --put` and `tscodex --call` through the built CLI, against an in-process storage server. */
+import * as Command from "@effect/platform/Command"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpServer from "@effect/platform/HttpServer"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Effect, Layer } from "effect"
+import { Chunk, Context, Effect, Layer, Stream } from "effect"
 import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
 import * as StorageServer from "../../src/portable/StorageServer.js"
-import { runCli } from "../support/Cli.js"
+import { CLI_PATH, runCli } from "../support/Cli.js"
 import * as FakeResponsesServer from "../support/FakeResponsesServer.js"
 
 const startStorage = (root: string) =>
@@ -98,5 +99,25 @@ describe("tscodex --put / --call", () => {
       expect([badCall.exitCode, badCall.stderr]).toEqual([1, "Error: call spec must look like <secret>-<call_id>@<host:port>\n"])
       const noHome = yield* runCli(["--put", "@127.0.0.1:1"], { env: { HOME: "/nonexistent-home" } })
       expect([noHome.exitCode, noHome.stderr]).toEqual([1, "Error: Codex home is not a directory: /nonexistent-home/.codex\n"])
+    }).pipe(Effect.provide(NodeContext.layer)))
+
+  it.scopedLive("tscodex storage-server announces where it listens and serves health checks", () =>
+    Effect.gen(function* () {
+      const fs = yield* FileSystem.FileSystem
+      const root = NodeFs.realpathSync(yield* fs.makeTempDirectoryScoped({ prefix: "tscodex-store-" }))
+      const proc = yield* Command.start(Command.make(process.execPath, CLI_PATH, "storage-server", "--port", "0", "--root", root))
+      const lines = Chunk.toReadonlyArray(
+        yield* proc.stdout.pipe(Stream.decodeText(), Stream.splitLines, Stream.take(4), Stream.runCollect)
+      )
+      const match = /^storage server listening on http:\/\/127\.0\.0\.1:(\d+)\/v1\/storage$/.exec(lines[0] ?? "")
+      expect(match).not.toBeNull()
+      const port = match![1]!
+      expect(lines.slice(1)).toEqual([
+        `storage root: ${root}`,
+        `put current home: tscodex --put @127.0.0.1:${port}`,
+        `put custom home: tscodex --put /data/.codex/@127.0.0.1:${port}`
+      ])
+      const health = yield* Effect.promise(() => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.json()))
+      expect(health).toEqual({ ok: true })
     }).pipe(Effect.provide(NodeContext.layer)))
 })
