@@ -7,7 +7,6 @@ import * as Usage from "@effect/cli/Usage"
 import { Effect, Option } from "effect"
 import { UsageError } from "./CliError.js"
 import type { CompatFlags } from "./CompatServer.js"
-import { withPortable } from "./PortableCommand.js"
 
 export const prompt = Args.text({ name: "prompt" }).pipe(
   Args.withDescription("Prompt text. If omitted, read from stdin."),
@@ -94,8 +93,17 @@ export const rejectUnknownFlags = (
     : Effect.fail(new UsageError({ message: `unrecognized arguments: ${flags.join(" ")}`, ...withUsage }))
 }
 
+/**
+ * With `--put` or `--call`, portable mode wraps the handler; its code (and its HTTP client) is
+ * loaded only then, so ordinary runs do not pay for it at start-up.
+ */
+const portable = <E, R>(args: RootArgs, handler: (args: RootArgs) => Effect.Effect<void, E, R>) =>
+  Option.isNone(args.put) && Option.isNone(args.call)
+    ? handler(args)
+    : Effect.flatMap(Effect.promise(() => import("./PortableCommand.js")), (m) => m.withPortable(args, handler))
+
 export const make = <E, R>(handler: (args: RootArgs) => Effect.Effect<void, E, R>) =>
-  Command.make("tscodex", rootOptions, (args: RootArgs) => withPortable(args, handler)).pipe(
+  Command.make("tscodex", rootOptions, (args: RootArgs) => portable(args, handler)).pipe(
     Command.withDescription("Minimal Codex-style local CLI backed by ~/.codex/config.toml.")
   )
 
