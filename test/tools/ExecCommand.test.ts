@@ -2,7 +2,7 @@
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as FileSystem from "@effect/platform/FileSystem"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Exit, Layer, Schedule, Scope } from "effect"
+import { Effect, Either, Exit, Layer, Scope } from "effect"
 import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
 import * as Environment from "../../src/config/Environment.js"
@@ -12,6 +12,7 @@ import * as Tool from "../../src/tools/Tool.js"
 import * as ToolDeclarations from "../../src/tools/ToolDeclarations.js"
 import * as ToolRegistry from "../../src/tools/ToolRegistry.js"
 import { makeUnifiedExecTools } from "../../src/tools/UnifiedExecTools.js"
+import { awaitGone, isAlive } from "../support/Processes.js"
 
 const context: Tool.ToolContext = { turnId: "turn-1", history: [], collaborationMode: "default" }
 const live = Layer.merge(NodeContext.layer, Environment.layerValue({ SHELL: "/bin/bash", PATH: "/usr/local/bin:/usr/bin:/bin" }))
@@ -29,26 +30,6 @@ const text = (result: ToolResult): string => {
 }
 const body = (output: string) => output.slice(output.indexOf("\nOutput:\n") + "\nOutput:\n".length)
 const sessionId = (output: string) => Number(/Process running with session ID (\d+)/.exec(output)?.[1])
-/** Whether a process exists and is not a zombie waiting to be reaped. */
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-  } catch {
-    return false
-  }
-  try {
-    const stat = NodeFs.readFileSync(`/proc/${pid}/stat`, "utf8")
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z"
-  } catch {
-    return false
-  }
-}
-/** Signals are delivered asynchronously: allow a killed process a moment to disappear. */
-const awaitGone = (pid: number) =>
-  Effect.suspend(() => (isAlive(pid) ? Effect.fail("alive" as const) : Effect.succeed(true))).pipe(
-    Effect.retry(Schedule.spaced("20 millis").pipe(Schedule.intersect(Schedule.recurs(100)))),
-    Effect.orElseSucceed(() => false)
-  )
 
 describe("exec_command and write_stdin on real processes", () => {
   it.scopedLive("declares both tools exactly as in exec_tools.json", () =>

@@ -2,7 +2,7 @@
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as CommandExecutor from "@effect/platform/CommandExecutor"
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Effect, Exit, Layer, Ref, Schedule, Scope, Stream } from "effect"
+import { Chunk, Effect, Exit, Layer, Ref, Scope, Stream } from "effect"
 import * as NodeFs from "node:fs"
 import * as NodeOs from "node:os"
 import * as NodePath from "node:path"
@@ -13,6 +13,7 @@ import { makeUnifiedExecTools } from "../../../src/tools/UnifiedExecTools.js"
 import * as ExecBackend from "../../../src/tools/unifiedExec/ExecBackend.js"
 import * as PtyBackend from "../../../src/tools/unifiedExec/PtyBackend.js"
 import * as UnifiedExecManager from "../../../src/tools/unifiedExec/UnifiedExecManager.js"
+import { awaitGone, isAlive } from "../../support/Processes.js"
 
 const PATH = "/usr/local/bin:/usr/bin:/bin"
 const vars = { SHELL: "/bin/bash", PATH }
@@ -47,26 +48,6 @@ const runToEnd = (script: string, env?: Record<string, string>) =>
     return { text: decoder.decode(Buffer.concat([...Chunk.toReadonlyArray(output)])), code }
   })
 
-/** Whether a process exists and is not a zombie waiting to be reaped. */
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-  } catch {
-    return false
-  }
-  try {
-    const stat = NodeFs.readFileSync(`/proc/${pid}/stat`, "utf8")
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z"
-  } catch {
-    return false
-  }
-}
-/** Signals arrive asynchronously: give a killed process a moment to disappear. */
-const awaitGone = (pid: number) =>
-  Effect.suspend(() => (isAlive(pid) ? Effect.fail("alive" as const) : Effect.succeed(true))).pipe(
-    Effect.retry(Schedule.spaced("20 millis").pipe(Schedule.intersect(Schedule.recurs(150)))),
-    Effect.orElseSucceed(() => false)
-  )
 
 const managerWith = (backend: ExecBackend.ExecBackend) =>
   UnifiedExecManager.make({ cwd, backend, environment: Environment.fromRecord({ ...vars }) })
