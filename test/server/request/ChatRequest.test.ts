@@ -12,28 +12,11 @@ import {
 } from "../../../src/server/request/ChatRequest.js"
 import { DEFAULT_APPLY_PATCH_DESCRIPTION } from "../../../src/server/request/CustomTools.js"
 import { MOCK_WEB_SEARCH_DESCRIPTION } from "../../../src/server/request/WebSearchTool.js"
+import { applyPatchTool, inbound, user } from "./support.js"
 
-const user = (text: string) => ({ type: "message", role: "user", content: [{ type: "input_text", text }] })
 const echoTool = { type: "function", name: "echo", description: "Echo text.", parameters: { type: "object" }, strict: false }
-const applyPatchTool = {
-  type: "custom",
-  name: "apply_patch",
-  description: "Use apply_patch.",
-  format: { type: "grammar", syntax: "lark", definition: "start: PATCH" }
-}
 const reasoning = { type: "reasoning", summary: [], content: [{ type: "reasoning_text", text: "inspect repo" }] }
 
-/** The inbound body the acceptance scenarios start from. */
-const inbound = (instructions: string, input: Array<unknown>, extra: Record<string, unknown> = {}) => ({
-  model: "gpt-5.4",
-  instructions,
-  input,
-  tools: [],
-  tool_choice: "auto",
-  parallel_tool_calls: true,
-  stream: true,
-  ...extra
-})
 
 const translate = (body: unknown, options: TranslateOptions = {}): TranslatedRequest => {
   const result = translateRequest(body, options)

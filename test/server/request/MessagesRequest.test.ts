@@ -5,24 +5,8 @@ import { translateRequest } from "../../../src/server/request/ChatRequest.js"
 import { DEFAULT_APPLY_PATCH_DESCRIPTION } from "../../../src/server/request/CustomTools.js"
 import { toMessagesRequest, toolUseInput } from "../../../src/server/request/MessagesRequest.js"
 import { MOCK_WEB_SEARCH_DESCRIPTION, mockWebSearchParameters } from "../../../src/server/request/WebSearchTool.js"
+import { applyPatchTool, inbound, user } from "./support.js"
 
-const user = (text: string) => ({ type: "message", role: "user", content: [{ type: "input_text", text }] })
-const applyPatchTool = {
-  type: "custom",
-  name: "apply_patch",
-  description: "Use apply_patch.",
-  format: { type: "grammar", syntax: "lark", definition: "start: PATCH" }
-}
-const inbound = (instructions: string, input: Array<unknown>, extra: Record<string, unknown> = {}) => ({
-  model: "gpt-5.4",
-  instructions,
-  input,
-  tools: [],
-  tool_choice: "auto",
-  parallel_tool_calls: true,
-  stream: true,
-  ...extra
-})
 
 /** Responses body -> processed chat request -> Messages request. */
 const viaMessages = (body: unknown) => {

@@ -2,8 +2,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import { translateRequest } from "../../../src/server/request/ChatRequest.js"
 import { parseRequestBody, requireObject } from "../../../src/server/request/Validate.js"
+import { user } from "./support.js"
 
-const user = (text: string) => ({ type: "message", role: "user", content: [{ type: "input_text", text }] })
 
 /** The error a body is rejected with: tag, HTTP status and message. */
 const rejection = (body: unknown) => {

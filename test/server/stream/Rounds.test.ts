@@ -1,27 +1,18 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Ref, Stream } from "effect"
+import { Effect, Stream } from "effect"
 import type { ChatChunk } from "../../../src/protocol/ChatChunkWire.js"
 import type { ResponseFailed } from "../../../src/server/stream/ResponsesEvents.js"
 import { customToolInput, makeResponseTranslator } from "../../../src/server/stream/Rounds.js"
 import { OutcommingStreamError } from "../../../src/server/stream/StreamErrors.js"
 import { translateChatStream, translateResponse } from "../../../src/server/stream/Translate.js"
-import { collect, context, dataLines, delta, doneItems, finish, sseText, textChunks, types, usageChunk } from "./support.js"
+import { collect, context, dataLines, delta, doneItems, finish, sseText, textChunks, types, usageChunk, scriptedRounds } from "./support.js"
 
 const translate = (chunks: ReadonlyArray<ChatChunk>, custom: ReadonlyArray<string> = [], request = {}) =>
   translateChatStream(Stream.fromIterable(chunks), { ...context(custom), request })
 
 /** Rounds answered from a script, recording every request sent. */
 const scripted = (rounds: ReadonlyArray<ReadonlyArray<ChatChunk>>, request: Record<string, unknown> = { messages: [] }) =>
-  Effect.gen(function* () {
-    const sent = yield* Ref.make<Array<Record<string, unknown>>>([])
-    const events = yield* collect(translateResponse({
-      context: context(),
-      request,
-      openRound: (body) =>
-        Stream.unwrap(Ref.modify(sent, (all) => [Stream.fromIterable(rounds[Math.min(all.length, rounds.length - 1)]!), [...all, structuredClone(body)]]))
-    }))
-    return { events, sent: yield* Ref.get(sent) }
-  })
+  scriptedRounds(rounds, request)
 
 describe("consuming chunks", () => {
   it.effect("streams one text delta per content fragment and joins them into the message", () =>

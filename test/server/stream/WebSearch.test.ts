@@ -1,11 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Effect, Ref, Stream } from "effect"
-import type { ChatChunk } from "../../../src/protocol/ChatChunkWire.js"
+import { Chunk, Effect, Stream } from "effect"
 import { created, outputTextDelta } from "../../../src/server/stream/ResponsesEvents.js"
 import { encodeSseText } from "../../../src/server/stream/SseEncode.js"
-import { translateResponse } from "../../../src/server/stream/Translate.js"
 import { extractQuery, mockResultText, mockWebSearchDescription } from "../../../src/server/stream/WebSearch.js"
-import { collect, context, delta, doneItems, finish, textChunks, types, usageChunk } from "./support.js"
+import { delta, doneItems, finish, textChunks, types, usageChunk, scriptedRounds } from "./support.js"
 
 const mockTool = {
   type: "function",
@@ -14,17 +12,7 @@ const mockTool = {
 }
 const echoTool = { type: "function", name: "echo", function: { name: "echo", description: "Echo text.", parameters: { type: "object" } } }
 
-const run = (rounds: ReadonlyArray<ReadonlyArray<ChatChunk>>, request: Record<string, unknown>) =>
-  Effect.gen(function* () {
-    const sent = yield* Ref.make<Array<Record<string, unknown>>>([])
-    const events = yield* collect(translateResponse({
-      context: context(),
-      request,
-      openRound: (body) =>
-        Stream.unwrap(Ref.modify(sent, (all) => [Stream.fromIterable(rounds[Math.min(all.length, rounds.length - 1)]!), [...all, structuredClone(body)]]))
-    }))
-    return { events, sent: yield* Ref.get(sent) }
-  })
+const run = scriptedRounds
 
 describe("mock web search", () => {
   it("extracts queries", () => {

@@ -1,9 +1,10 @@
-/** Test helpers for the compatibility server's stream translation: chunk builders and event collection. */
-import { Chunk, Effect, Stream } from "effect"
+/** Test helpers for the compatibility server's stream translation: chunk builders, event collection, scripted rounds. */
+import { Chunk, Effect, Ref, Stream } from "effect"
 import type { ChatChunk } from "../../../src/protocol/ChatChunkWire.js"
 import type { ResponsesStreamEvent } from "../../../src/server/stream/ResponsesEvents.js"
 import type { TranslationContext } from "../../../src/server/stream/Rounds.js"
 import { encodeSseText } from "../../../src/server/stream/SseEncode.js"
+import { translateResponse } from "../../../src/server/stream/Translate.js"
 
 export const context = (customToolNames: ReadonlyArray<string> = [], model = "gpt-5.4"): TranslationContext => ({
   responseId: "resp_00000001",
@@ -35,3 +36,17 @@ export const types = (events: ReadonlyArray<ResponsesStreamEvent>) => events.map
 /** The finished items, in the order their `output_item.done` events came. */
 export const doneItems = (events: ReadonlyArray<ResponsesStreamEvent>) =>
   events.flatMap((e) => (e.type === "response.output_item.done" ? [e.item as unknown as Record<string, unknown>] : []))
+
+/** Runs a whole response over scripted rounds (the last one repeats), recording every request sent downstream. */
+export const scriptedRounds = (rounds: ReadonlyArray<ReadonlyArray<ChatChunk>>, request: Record<string, unknown>) =>
+  Effect.gen(function* () {
+    const sent = yield* Ref.make<Array<Record<string, unknown>>>([])
+    const events = yield* collect(translateResponse({
+      context: context(),
+      request,
+      openRound: (body) =>
+        Stream.unwrap(Ref.modify(sent, (all) => [Stream.fromIterable(rounds[Math.min(all.length, rounds.length - 1)]!), [...all, structuredClone(body)]]))
+    }))
+    return { events, sent: yield* Ref.get(sent) }
+  })
+
