@@ -9,7 +9,7 @@ const common = {
   target: "node20",
   format: "esm",
   sourcemap: true,
-  external: ["node-pty"],
+  external: ["@lydell/node-pty"],
   banner: { js: "import { createRequire as __tscodexCreateRequire } from 'node:module'; const require = __tscodexCreateRequire(import.meta.url);" },
   minify: true,
   keepNames: true,

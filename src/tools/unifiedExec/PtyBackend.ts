@@ -1,6 +1,6 @@
 /** PtyBackend: unified exec processes on real pseudo-terminals (node-pty, loaded at first use), with pipes as the fallback. */
 import { Data, Deferred, Effect, Either, Exit, Mailbox, Ref, Schedule } from "effect"
-import type * as NodePty from "node-pty"
+import type * as NodePty from "@lydell/node-pty"
 import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
 import {
@@ -42,7 +42,7 @@ const describe = (cause: unknown): string => {
 
 /** Imports node-pty. Its native module loads with it, so a missing or broken build fails here. */
 export const loadNodePty: PtyLoader = Effect.tryPromise({
-  try: () => import("node-pty"),
+  try: () => import("@lydell/node-pty"),
   catch: (cause) => new PtyUnavailable({ message: `node-pty cannot be loaded: ${describe(cause)}` })
 }).pipe(
   Effect.flatMap((loaded) => {
