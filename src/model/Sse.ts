@@ -1,6 +1,6 @@
 /** Sse: frames a text stream into server-sent events, line by line, with the rules model streams need. */
 import type * as ExperimentalSse from "@effect/experimental/Sse"
-import { Stream } from "effect"
+import { Either, Stream } from "effect"
 
 /** One dispatched event: its `event:` name (`message` when none) and its joined `data:` lines. */
 export type SseEvent = ExperimentalSse.Event
@@ -19,6 +19,8 @@ export interface SseFramer {
   /** Ends the input: a pending event without its blank line is still dispatched. */
   readonly end: () => Array<SseEvent>
   readonly stats: SseStats
+  /** Characters held for events not yet dispatched: the unfinished line plus the pending data lines. */
+  readonly buffered: () => number
 }
 
 /**
@@ -32,6 +34,7 @@ export const makeFramer = (): SseFramer => {
   let rest = ""
   let name: string | undefined
   let data: Array<string> = []
+  let dataChars = 0
   let out: Array<SseEvent> = []
 
   const dispatch = () => {
@@ -44,6 +47,7 @@ export const makeFramer = (): SseFramer => {
     }
     name = undefined
     data = []
+    dataChars = 0
   }
 
   const line = (raw: string) => {
@@ -51,7 +55,11 @@ export const makeFramer = (): SseFramer => {
     const text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw
     if (text === "") return dispatch()
     const first = text.charCodeAt(0)
-    if (first === 100 /* d */ && text.startsWith("data:")) data.push(text.slice(5).trimStart())
+    if (first === 100 /* d */ && text.startsWith("data:")) {
+      const value = text.slice(5).trimStart()
+      dataChars += value.length
+      data.push(value)
+    }
     else if (first === 101 /* e */ && text.startsWith("event:")) name = text.slice(6).trimStart()
   }
 
@@ -63,6 +71,7 @@ export const makeFramer = (): SseFramer => {
 
   return {
     stats,
+    buffered: () => rest.length + dataChars,
     push: (text) => {
       let start = 0
       let index = text.indexOf("\n")
@@ -91,12 +100,40 @@ export const makeFramer = (): SseFramer => {
   }
 }
 
+/** A cap on what the framer may hold for one event, and the failure that reports going over it. */
+export interface SseLimit<E> {
+  /** Characters of the unfinished line plus the pending event's data. */
+  readonly maxEventChars: number
+  readonly onOverflow: (buffered: number) => E
+}
+
 /** Frames a stream of decoded text into events (see `makeFramer` for the rules). */
 export const decodeSse = <E, R>(text: Stream.Stream<string, E, R>): Stream.Stream<SseEvent, E, R> =>
   Stream.suspend(() => {
     const framer = makeFramer()
     return text.pipe(
       Stream.mapConcat(framer.push),
+      Stream.concat(Stream.suspend(() => Stream.fromIterable(framer.end())))
+    )
+  })
+
+/**
+ * `decodeSse` that fails as soon as one unfinished event holds more than `maxEventChars`
+ * characters, so a peer that never ends a line cannot make it buffer without bound.
+ */
+export const decodeSseLimited = <E, R, E2>(
+  text: Stream.Stream<string, E, R>,
+  limit: SseLimit<E2>
+): Stream.Stream<SseEvent, E | E2, R> =>
+  Stream.suspend(() => {
+    const framer = makeFramer()
+    return text.pipe(
+      Stream.mapEffect((piece): Either.Either<Array<SseEvent>, E2> => {
+        const events = framer.push(piece)
+        const held = framer.buffered()
+        return held > limit.maxEventChars ? Either.left(limit.onOverflow(held)) : Either.right(events)
+      }),
+      Stream.mapConcat((events) => events),
       Stream.concat(Stream.suspend(() => Stream.fromIterable(framer.end())))
     )
   })

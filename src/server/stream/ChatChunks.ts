@@ -1,8 +1,8 @@
 /** ChatChunks: reads a downstream Chat Completions SSE body into typed chunks, ending at `[DONE]`. */
 import { Either, Option, Stream } from "effect"
-import { decodeSse } from "../../model/Sse.js"
+import { decodeSseLimited } from "../../model/Sse.js"
 import { type ChatChunk, decodeChatChunk } from "../../protocol/ChatChunkWire.js"
-import { describeFailure, OutcommingStreamError } from "./StreamErrors.js"
+import { describeFailure, eventLimit, OutcommingStreamError } from "./StreamErrors.js"
 
 /** The message of a body that ended without its `[DONE]` line. */
 export const chatEndedEarly = "outcomming chat stream ended before [DONE]"
@@ -12,6 +12,16 @@ export const chatReadFailed = "outcomming chat stream failed while reading respo
 
 type Step = { readonly _tag: "Chunk"; readonly chunk: ChatChunk } | { readonly _tag: "Done" } | { readonly _tag: "Skip" }
 
+/** The text of an `error` member a chunk carries: its `message`, else the value as JSON. */
+export const chunkErrorText = (error: unknown): string => {
+  if (typeof error === "string" && error.trim() !== "") return error.trim()
+  if (typeof error === "object" && error !== null && typeof (error as { message?: unknown }).message === "string") {
+    const message = ((error as { message: string }).message).trim()
+    if (message !== "") return message
+  }
+  return JSON.stringify(error) ?? String(error)
+}
+
 const parseData = (data: string): Either.Either<Step, OutcommingStreamError> => {
   if (data === "[DONE]") return Either.right({ _tag: "Done" })
   let raw: unknown
@@ -19,6 +29,10 @@ const parseData = (data: string): Either.Either<Step, OutcommingStreamError> => 
     raw = JSON.parse(data)
   } catch (error) {
     return Either.left(new OutcommingStreamError({ message: chatReadFailed + describeFailure(error) }))
+  }
+  // a backend that fails mid-stream sends `{"error": {...}}` in place of a chunk
+  if (typeof raw === "object" && raw !== null && !Array.isArray(raw) && "error" in raw && (raw as { error: unknown }).error != null) {
+    return Either.left(new OutcommingStreamError({ message: chatReadFailed + chunkErrorText((raw as { error: unknown }).error) }))
   }
   // valid JSON that is not an object carries nothing a chunk can say: skip it
   const decoded = decodeChatChunk(raw)
@@ -29,13 +43,18 @@ const parseData = (data: string): Either.Either<Step, OutcommingStreamError> => 
  * Frames and decodes a Chat Completions stream body. SSE event names are ignored and empty
  * data is skipped; `[DONE]` ends the stream and nothing after it is read. Invalid JSON, or a
  * failure of the body itself, fails with a "failed while reading response body" error; a body
- * that ends without `[DONE]` fails with "ended before [DONE]".
+ * that ends without `[DONE]` fails with "ended before [DONE]". A chunk holding an `error` member
+ * fails with that error's message, and an event longer than `maxEventChars` fails the round.
  */
-export const decodeChatChunks = <E, R>(body: Stream.Stream<string, E, R>): Stream.Stream<ChatChunk, OutcommingStreamError, R> =>
+export const decodeChatChunks = <E, R>(
+  body: Stream.Stream<string, E, R>,
+  options: { readonly maxEventChars?: number } = {}
+): Stream.Stream<ChatChunk, OutcommingStreamError, R> =>
   Stream.suspend(() => {
     let done = false
-    return decodeSse(
-      body.pipe(Stream.mapError((error) => new OutcommingStreamError({ message: chatReadFailed + describeFailure(error) })))
+    return decodeSseLimited(
+      body.pipe(Stream.mapError((error) => new OutcommingStreamError({ message: chatReadFailed + describeFailure(error) }))),
+      eventLimit("chat", options.maxEventChars)
     ).pipe(
       Stream.mapEffect((event) => parseData(event.data)),
       Stream.takeUntil((step) => step._tag === "Done"),

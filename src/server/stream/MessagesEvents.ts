@@ -1,10 +1,10 @@
 /** MessagesEvents: turns a Messages API SSE body into chat-completions-like chunks for the same translator. */
 import { Either, Stream } from "effect"
-import { decodeSse } from "../../model/Sse.js"
+import { decodeSseLimited } from "../../model/Sse.js"
 import type { ChatChunk } from "../../protocol/ChatChunkWire.js"
 import { isRecord } from "../../protocol/ChatChunkWire.js"
 import { decodeMessagesEvent, type MessagesEvent } from "../../protocol/MessagesEventWire.js"
-import { describeFailure, OutcommingStreamError } from "./StreamErrors.js"
+import { describeFailure, eventLimit, OutcommingStreamError } from "./StreamErrors.js"
 
 /** The message of a body that ended before its `message_stop` event. */
 export const messagesEndedEarly = "outcomming messages stream ended before `message_stop`"
@@ -41,6 +41,8 @@ export const finishReason = (stopReason: string | undefined): string | undefined
       return "tool_calls"
     case "max_tokens":
       return "length"
+    case "refusal":
+      return "content_filter"
     case "end_turn":
     case "stop_sequence":
       return "stop"
@@ -159,13 +161,18 @@ export const eventToChunks = (
  * content and reasoning deltas, `tool_use` blocks become tool call fragments indexed by block,
  * usage and the stop reason become usage and finish chunks. Invalid JSON, a failing body or an
  * `error` event fail with a "failed while reading response body" error; a body that ends before
- * `message_stop` fails with "ended before `message_stop`". Non-object payloads are skipped.
+ * `message_stop` fails with "ended before `message_stop`". Non-object payloads are skipped; an
+ * event longer than `maxEventChars` fails the round.
  */
-export const messagesToChatChunks = <E, R>(body: Stream.Stream<string, E, R>): Stream.Stream<ChatChunk, OutcommingStreamError, R> =>
+export const messagesToChatChunks = <E, R>(
+  body: Stream.Stream<string, E, R>,
+  options: { readonly maxEventChars?: number } = {}
+): Stream.Stream<ChatChunk, OutcommingStreamError, R> =>
   Stream.suspend(() => {
     const state = initialState()
-    return decodeSse(
-      body.pipe(Stream.mapError((error) => new OutcommingStreamError({ message: messagesReadFailed + describeFailure(error) })))
+    return decodeSseLimited(
+      body.pipe(Stream.mapError((error) => new OutcommingStreamError({ message: messagesReadFailed + describeFailure(error) }))),
+      eventLimit("messages", options.maxEventChars)
     ).pipe(
       Stream.mapEffect((sse): Either.Either<Array<ChatChunk>, OutcommingStreamError> => {
         let raw: unknown

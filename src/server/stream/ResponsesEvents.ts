@@ -117,6 +117,22 @@ export interface ResponseCompleted {
   }
 }
 
+/** Why a response stopped early, in the Responses API's words. */
+export type IncompleteReason = "max_output_tokens" | "content_filter"
+
+export interface ResponseIncomplete {
+  readonly type: "response.incomplete"
+  readonly response: {
+    readonly id: string
+    readonly output: ReadonlyArray<OutputItem>
+    readonly usage?: Usage
+    readonly object: "response"
+    readonly status: "incomplete"
+    readonly model: string
+    readonly incomplete_details: { readonly reason: IncompleteReason }
+  }
+}
+
 export interface ResponseFailed {
   readonly type: "response.failed"
   readonly response: { readonly error: { readonly message: string; readonly type?: string } }
@@ -132,7 +148,14 @@ export type ResponsesStreamEvent =
   | OutputTextDelta
   | OutputTextDone
   | ResponseCompleted
+  | ResponseIncomplete
   | ResponseFailed
+
+/** The events that end a response; every stream carries exactly one, last. */
+export type TerminalEvent = ResponseCompleted | ResponseIncomplete | ResponseFailed
+
+export const isTerminal = (event: ResponsesStreamEvent): event is TerminalEvent =>
+  event.type === "response.completed" || event.type === "response.failed" || event.type === "response.incomplete"
 
 // ---------------------------------------------------------------------------
 // constructors (these fix the key order)
@@ -196,6 +219,20 @@ export const completed = (
   response: usage === undefined
     ? { id, output, object: "response", status: "completed", model }
     : { id, output, usage, object: "response", status: "completed", model }
+})
+
+/** `response.incomplete`: like `completed`, with status `incomplete` and the reason after the model. */
+export const incomplete = (
+  id: string,
+  model: string,
+  output: ReadonlyArray<OutputItem>,
+  usage: Usage | undefined,
+  reason: IncompleteReason
+): ResponseIncomplete => ({
+  type: "response.incomplete",
+  response: usage === undefined
+    ? { id, output, object: "response", status: "incomplete", model, incomplete_details: { reason } }
+    : { id, output, usage, object: "response", status: "incomplete", model, incomplete_details: { reason } }
 })
 
 export const failed = (message: string, errorType?: string): ResponseFailed => ({

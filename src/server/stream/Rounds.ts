@@ -18,7 +18,7 @@ export interface TranslationContext {
 
 /** How a round ended, as a value the caller acts on. */
 export type RoundOutcome =
-  /** The response is complete: final items, then `response.completed`. */
+  /** The response is over: final items, then `response.completed` (or `response.incomplete` after a cut-off). */
   | { readonly _tag: "Finish"; readonly events: ReadonlyArray<Ev.ResponsesStreamEvent> }
   /** Only mock web searches were called: show them, then run a follow-up round with their results. */
   | {
@@ -96,6 +96,13 @@ export const customToolInput = (args: string): string => {
 export const reasoningOnlyMessage = (finishReason: string | undefined): string =>
   "outcomming chat completion ended without assistant content or tool calls after emitting only reasoning " +
   `(finish_reason='${finishReason ?? "<unknown>"}')`
+
+/**
+ * The reason a finish reason ends the response early, as the Responses API names it: the output
+ * token limit (`length`) or content filtering (`content_filter`); other reasons complete it.
+ */
+export const incompleteReason = (finishReason: string | undefined): Ev.IncompleteReason | undefined =>
+  finishReason === "length" ? "max_output_tokens" : finishReason === "content_filter" ? "content_filter" : undefined
 
 const quoted = (value: string): string => (value.includes("'") && !value.includes("\"") ? `"${value}"` : `'${value}'`)
 
@@ -232,7 +239,10 @@ export const makeResponseTranslator = (context: TranslationContext): ResponseTra
       emitItem(Ev.webSearchCallItem(search.id, search.query, search.queries), index, events)
     }
     const sorted = [...output].sort((a, b) => a.index - b.index).map((entry) => entry.item)
-    events.push(Ev.completed(context.responseId, context.model, sorted, latestUsage))
+    const stopped = incompleteReason(finishReasons.at(-1))
+    events.push(stopped === undefined
+      ? Ev.completed(context.responseId, context.model, sorted, latestUsage)
+      : Ev.incomplete(context.responseId, context.model, sorted, latestUsage, stopped))
     return events
   }
 

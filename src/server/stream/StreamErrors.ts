@@ -21,3 +21,15 @@ export const describeFailure = (error: unknown): string => {
   if (typeof error === "object" && error !== null && "_tag" in error) return String((error as { _tag: unknown })._tag)
   return String(error)
 }
+
+/** How many characters one downstream SSE event may hold before the round fails (16 Mi). */
+export const DEFAULT_MAX_EVENT_CHARS = 16 * 1024 * 1024
+
+/** The limit of a downstream body: an event over `maxEventChars` fails the round with a clear message. */
+export const eventLimit = (kind: "chat" | "messages", maxEventChars: number = DEFAULT_MAX_EVENT_CHARS) => ({
+  maxEventChars,
+  onOverflow: (held: number) =>
+    new OutcommingStreamError({
+      message: `outcomming ${kind} stream sent an event longer than ${maxEventChars} characters (${held} buffered); the response was abandoned`
+    })
+})
