@@ -1,0 +1,130 @@
+/** shell and shell_command on real processes: output text, timeouts, process-group cleanup, clipping. */
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as FileSystem from "@effect/platform/FileSystem"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Either, Layer } from "effect"
+import * as NodePath from "node:path"
+import * as Environment from "../../../src/config/Environment.js"
+import { toolCall, type ToolResult } from "../../../src/protocol/Items.js"
+import { serializeToolSpec } from "../../../src/protocol/Prompt.js"
+import * as Shell from "../../../src/tools/Shell.js"
+import * as StreamCapture from "../../../src/tools/shell/StreamCapture.js"
+import type * as Tool from "../../../src/tools/Tool.js"
+import * as ToolRegistry from "../../../src/tools/ToolRegistry.js"
+import { awaitGone } from "../../support/Processes.js"
+
+const context: Tool.ToolContext = { turnId: "turn-1", history: [], collaborationMode: "default" }
+const live = Layer.merge(NodeContext.layer, Environment.layerValue({ PATH: "/usr/local/bin:/usr/bin:/bin", HOME: "/tmp" }))
+
+const setup = Effect.gen(function*() {
+  const fs = yield* FileSystem.FileSystem
+  const dir = yield* fs.realPath(yield* fs.makeTempDirectoryScoped({ prefix: "shell-tool-" }))
+  const registry = ToolRegistry.make([yield* Shell.makeShell({ cwd: dir }), yield* Shell.makeShellCommand({ cwd: dir })])
+  const run = (name: string, args: Record<string, unknown>): Effect.Effect<ToolResult> =>
+    registry.execute(toolCall("call-1", name, args), context)
+  const text = (name: string, args: Record<string, unknown>) =>
+    Effect.map(run(name, args), (result) => {
+      expect(result.isError).toBe(false)
+      return result.output as string
+    })
+  return { fs, dir, registry, run, text }
+})
+
+/** Reads pids a command wrote, one per line. */
+const pidsIn = (fs: FileSystem.FileSystem, path: string) =>
+  Effect.map(fs.readFileString(path), (text) => text.trim().split("\n").map(Number))
+
+describe("shell and shell_command", () => {
+  it.scopedLive("are declared with the documented parameters and never run in parallel", () =>
+    Effect.gen(function*() {
+      const { registry } = yield* setup
+      const [shell, shellCommand] = registry.specs.map((s) => Either.getOrThrow(serializeToolSpec(s)))
+      expect(shell).toMatchObject({ type: "function", name: "shell", strict: false, parameters: Shell.SHELL_JSON_SCHEMA })
+      expect(shellCommand).toMatchObject({ type: "function", name: "shell_command", strict: false, parameters: Shell.SHELL_COMMAND_JSON_SCHEMA })
+      expect(registry.supportsParallel("shell")).toBe(false)
+      expect(registry.supportsParallel("shell_command")).toBe(false)
+    }).pipe(Effect.provide(live)))
+
+  it.scopedLive("reports the working directory, exit code and both streams exactly", () =>
+    Effect.gen(function*() {
+      const { dir, fs, text } = yield* setup
+      expect(yield* text("shell", { command: ["bash", "-lc", "pwd"] })).toBe(`Working directory: ${dir}\nExit code: 0\nStdout:\n${dir}\n`)
+      expect(yield* text("shell_command", { command: "echo hi; echo err >&2; exit 3" })).toBe(
+        `Working directory: ${dir}\nExit code: 3\nStdout:\nhi\n\nStderr:\nerr\n`
+      )
+      expect(yield* text("shell", { command: ["true"] })).toBe(`Working directory: ${dir}\nExit code: 0`)
+      expect(yield* text("shell_command", { command: "kill -TERM $$", login: false })).toBe(`Working directory: ${dir}\nExit code: -15`)
+      yield* fs.makeDirectory(NodePath.join(dir, "sub"))
+      yield* fs.symlink(NodePath.join(dir, "sub"), NodePath.join(dir, "link"))
+      expect(yield* text("shell_command", { command: "pwd -P", workdir: "link" })).toBe(
+        `Working directory: ${dir}/sub\nExit code: 0\nStdout:\n${dir}/sub\n`
+      )
+      expect(yield* text("shell", { command: ["cat"] })).toBe(`Working directory: ${dir}\nExit code: 0`)
+    }).pipe(Effect.provide(live)))
+
+  it.scopedLive("refuses bad arguments and reports missing programs and folders as errors", () =>
+    Effect.gen(function*() {
+      const { dir, run, text } = yield* setup
+      expect(yield* text("shell", { command: [] })).toBe("Error: `command` must be a non-empty string array.")
+      expect(yield* text("shell", { command: "ls" })).toBe("Error: `command` must be a non-empty string array.")
+      expect(yield* text("shell", { command: ["ls", ""] })).toBe("Error: each `command` entry must be a non-empty string.")
+      expect(yield* text("shell_command", { command: "   " })).toBe("Error: `command` is required.")
+      const missing = yield* run("shell", { command: ["no-such-program-here"] })
+      expect(missing.isError).toBe(true)
+      expect(missing.output).toEqual({ error: "FileNotFoundError: No such file or directory: 'no-such-program-here'" })
+      const noDir = yield* run("shell_command", { command: "pwd", workdir: "nope" })
+      expect(noDir.output).toEqual({ error: `FileNotFoundError: No such file or directory: '${dir}/nope'` })
+      const badTimeout = yield* run("shell", { command: ["true"], timeout_ms: "soon" })
+      expect(badTimeout.isError).toBe(true)
+    }).pipe(Effect.provide(live)))
+
+  it.scopedLive("on timeout kills the whole process group and keeps the output produced so far", () =>
+    Effect.gen(function*() {
+      const { dir, fs, text } = yield* setup
+      const out = yield* text("shell_command", {
+        command: "echo before; sleep 30 & echo $! > pids; (sleep 30; echo never) & echo $! >> pids; echo $$ >> pids; wait",
+        timeout_ms: 300
+      })
+      expect(out).toBe(`Working directory: ${dir}\nTimeout: exceeded 300 ms\nStdout:\nbefore\n`)
+      const pids = yield* pidsIn(fs, NodePath.join(dir, "pids"))
+      expect(pids).toHaveLength(3)
+      for (const pid of pids) expect(yield* awaitGone(pid)).toBe(true)
+      expect(yield* text("shell", { command: ["bash", "-lc", "sleep 1"], timeout_ms: 10 })).toContain("Timeout: exceeded 10 ms")
+    }).pipe(Effect.provide(live)))
+
+  it.scopedLive("leaves nothing running after a command that exits while its children go on", () =>
+    Effect.gen(function*() {
+      const { dir, fs, text } = yield* setup
+      const out = yield* text("shell_command", { command: "sleep 30 > /dev/null 2>&1 & echo $! > pid; echo started" })
+      expect(out).toBe(`Working directory: ${dir}\nExit code: 0\nStdout:\nstarted\n`)
+      const [pid] = yield* pidsIn(fs, NodePath.join(dir, "pid"))
+      expect(yield* awaitGone(pid!)).toBe(true)
+      // one that keeps the output pipe open is ended too, and its earlier output kept
+      const held = yield* text("shell_command", { command: "sleep 30 & echo $! > pid2; echo held" })
+      expect(held).toBe(`Working directory: ${dir}\nExit code: 0\nStdout:\nheld\n`)
+      const [holder] = yield* pidsIn(fs, NodePath.join(dir, "pid2"))
+      expect(yield* awaitGone(holder!)).toBe(true)
+    }).pipe(Effect.provide(live)))
+
+  it.scopedLive("clips a long stream to its head and tail around a marker", () =>
+    Effect.gen(function*() {
+      const { text } = yield* setup
+      const out = yield* text("shell_command", { command: "printf 'H%.0s' $(seq 1 10000); printf 'T%.0s' $(seq 1 10000); printf 'e%.0s' $(seq 1 5) >&2" })
+      const stdout = out.slice(out.indexOf("Stdout:\n") + 8, out.indexOf("\nStderr:"))
+      expect(stdout).toBe(`${"H".repeat(6000)}\n...[8000 characters truncated]...\n${"T".repeat(6000)}`)
+      expect(out.endsWith("\nStderr:\neeeee")).toBe(true)
+    }).pipe(Effect.provide(live)))
+})
+
+describe("stream capture", () => {
+  it("keeps short output whole and clips long output by characters, not bytes", () => {
+    const capture = StreamCapture.make()
+    capture.push(new TextEncoder().encode("héllo\n"))
+    expect(capture.text()).toBe("héllo\n")
+    const big = StreamCapture.make()
+    const piece = new TextEncoder().encode("é".repeat(1000))
+    for (let i = 0; i < 100; i++) big.push(piece)
+    expect(big.text()).toBe(`${"é".repeat(6000)}\n...[88000 characters truncated]...\n${"é".repeat(6000)}`)
+    expect(StreamCapture.clip("a".repeat(12_000))).toBe("a".repeat(12_000))
+  })
+})
