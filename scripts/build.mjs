@@ -9,7 +9,7 @@ const common = {
   target: "node20",
   format: "esm",
   sourcemap: true,
-  external: ["@lydell/node-pty"],
+  external: ["@lydell/node-pty", "@libsql/client", "libsql"],
   banner: { js: "import { createRequire as __tscodexCreateRequire } from 'node:module'; const require = __tscodexCreateRequire(import.meta.url);" },
   minify: true,
   keepNames: true,

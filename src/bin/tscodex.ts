@@ -17,7 +17,8 @@ const subcommands = new Map<string, Run>([
   ["resume", lazy(async () => Command.run((await import("../cli/ResumeCommand.js")).make(argv), cliInfo))],
   ["doctor", lazy(async () => Command.run((await import("../cli/DoctorCommand.js")).command, cliInfo))],
   ["responses-server", lazy(async () => Command.run((await import("../cli/ResponsesServerCommand.js")).command, cliInfo))],
-  ["storage-server", lazy(async () => Command.run((await import("../cli/StorageServerCommand.js")).command, cliInfo))]
+  ["storage-server", lazy(async () => Command.run((await import("../cli/StorageServerCommand.js")).command, cliInfo))],
+  ["batch", lazy(async () => (await import("../batch/BatchCommand.js")).main)]
 ])
 
 const oneShot: Run = Command.run(ExecCommand.make(argv), cliInfo)

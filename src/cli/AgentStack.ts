@@ -1,6 +1,7 @@
 /** AgentStack: the layers the command line runs a conversation on, built from flags and config.toml. */
 import * as NodeCommandExecutor from "@effect/platform-node/NodeCommandExecutor"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import type * as FileSystem from "@effect/platform/FileSystem"
 import { Context, Effect, Layer, Ref, Scope } from "effect"
 import * as AgentEvents from "../agent/AgentEvents.js"
 import * as AgentLoop from "../agent/AgentLoop.js"
@@ -43,6 +44,14 @@ export interface StackOptions {
   readonly events: AgentEvents.AgentEvents
   /** Route the session through a local compatibility server (`--vllm-endpoint` and friends). */
   readonly compat?: CompatServer.CompatFlags
+  /** Working directory of the session and its tools (default: the process's). */
+  readonly cwd?: string
+  /** Config keys set by the caller (dotted names reach into tables); they win over the file. */
+  readonly overrides?: Readonly<Record<string, unknown>>
+  /** Where rollouts are written (default: under the configured `$CODEX_HOME/sessions`). */
+  readonly rollouts?: Layer.Layer<RolloutStore.RolloutStore, never, FileSystem.FileSystem | CodexConfig>
+  /** The environment the session sees (default: the process's). */
+  readonly environment?: Layer.Layer<Environment.Environment>
 }
 
 /** Node's file system, processes and the real environment. */
@@ -53,10 +62,11 @@ export const platformLayer = Layer.mergeAll(
 )
 
 /** config.toml (+ profile and `.env`) resolved into CodexConfig. */
-export const configLayer = (options: Pick<StackOptions, "configPath" | "profile">) =>
+export const configLayer = (options: Pick<StackOptions, "configPath" | "profile" | "overrides">) =>
   ConfigLoader.layer({
     ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
-    ...(options.profile !== undefined ? { profile: options.profile } : {})
+    ...(options.profile !== undefined ? { profile: options.profile } : {}),
+    ...(options.overrides !== undefined ? { overrides: options.overrides } : {})
   })
 
 /**
@@ -70,17 +80,20 @@ export const layer = (options: StackOptions) => {
     timeoutSeconds: options.timeoutSeconds,
     sessionId: options.resume?.sessionId
   })
+  const cwd = options.cwd !== undefined ? { cwd: options.cwd } : {}
   const context = ContextManagerLive.layer({
     ...(options.systemPrompt !== undefined ? { baseInstructionsOverride: options.systemPrompt } : {}),
-    includeCollaborationInstructions: true
+    includeCollaborationInstructions: true,
+    ...cwd
   })
   const subAgents = SubAgentTools.layerManager({
-    ...(options.systemPrompt !== undefined ? { systemPrompt: options.systemPrompt } : {})
+    ...(options.systemPrompt !== undefined ? { systemPrompt: options.systemPrompt } : {}),
+    ...cwd
   }).pipe(Layer.provide(model))
   const tools = Layer.scoped(
     ToolRegistry.ToolRegistry,
     Effect.gen(function* () {
-      const execTools = yield* ExecModeTools.make()
+      const execTools = yield* ExecModeTools.make(cwd)
       const collaboration = SubAgentTools.collaborationTools(yield* SubAgents.SubAgents, yield* ToolDeclarations.load())
       return ToolRegistry.make([...execTools, ...collaboration])
     })
@@ -107,16 +120,20 @@ export const layer = (options: StackOptions) => {
       })
       return session.recorder
     })
-  ).pipe(Layer.provide(RolloutStore.layerConfig))
+  ).pipe(Layer.provide(options.rollouts ?? RolloutStore.layerConfig))
   const services = Layer.mergeAll(model, context, tools, Layer.succeed(AgentEvents.AgentEvents, options.events))
   const withRecorder = recorder.pipe(Layer.provideMerge(services))
   const withCompactor = CompactorLive.layer.pipe(Layer.provideMerge(withRecorder))
   return AgentLoop.layer({ ...(options.resume !== undefined ? { initialHistory: options.resume.history } : {}) }).pipe(
     Layer.provideMerge(withCompactor),
     Layer.provideMerge(CompatServer.layer(options.compat ?? {}, configLayer(options))),
-    Layer.provideMerge(platformLayer)
+    Layer.provideMerge(options.environment === undefined ? platformLayer : platformWith(options.environment))
   )
 }
+
+/** The platform layer with another environment. */
+const platformWith = (environment: Layer.Layer<Environment.Environment>) =>
+  Layer.mergeAll(NodeFileSystem.layer, NodeCommandExecutor.layer.pipe(Layer.provide(NodeFileSystem.layer)), environment)
 
 /** What the interactive session adds to the stack: the runtime's event handler. */
 export interface RuntimeStackOptions extends Omit<StackOptions, "events"> {

@@ -181,8 +181,11 @@ const makeRecorder = (offer: (text: string) => Effect.Effect<void>): SessionReco
   }
 }
 
-/** A store over any append primitive. */
-export const makeWith = (io: RolloutIo, codexHome: string): RolloutStore =>
+/** Where a new rollout goes, from its start time and session id. */
+export type RolloutPathFor = (unixMillis: number, sessionId: string) => string
+
+/** A store over any append primitive; `pathFor` replaces the dated layout under `codexHome`. */
+export const makeWith = (io: RolloutIo, codexHome: string, pathFor?: RolloutPathFor): RolloutStore =>
   RolloutStore.of({
     codexHome,
     create: (options) =>
@@ -195,7 +198,7 @@ export const makeWith = (io: RolloutIo, codexHome: string): RolloutStore =>
           })
         }
         const millis = yield* Clock.currentTimeMillis
-        const path = rolloutPath(codexHome, millis, sessionId)
+        const path = pathFor !== undefined ? pathFor(millis, sessionId) : rolloutPath(codexHome, millis, sessionId)
         const writer = yield* openWriter(io, path, false, options.onWarning)
         const timestamp = formatTimestamp(millis)
         yield* writer.offer(sessionMetaLine(timestamp, {
@@ -256,11 +259,11 @@ export const fileIo = (fs: FileSystem.FileSystem): RolloutIo => ({
 })
 
 /** The live store writing under `codexHome`. */
-export const make = (codexHome: string): Effect.Effect<RolloutStore, never, FileSystem.FileSystem> =>
-  Effect.map(FileSystem.FileSystem, (fs) => makeWith(fileIo(fs), codexHome))
+export const make = (codexHome: string, pathFor?: RolloutPathFor): Effect.Effect<RolloutStore, never, FileSystem.FileSystem> =>
+  Effect.map(FileSystem.FileSystem, (fs) => makeWith(fileIo(fs), codexHome, pathFor))
 
-export const layer = (codexHome: string): Layer.Layer<RolloutStore, never, FileSystem.FileSystem> =>
-  Layer.effect(RolloutStore, make(codexHome))
+export const layer = (codexHome: string, pathFor?: RolloutPathFor): Layer.Layer<RolloutStore, never, FileSystem.FileSystem> =>
+  Layer.effect(RolloutStore, make(codexHome, pathFor))
 
 /** The live store under the configured `$CODEX_HOME`. */
 export const layerConfig: Layer.Layer<RolloutStore, never, FileSystem.FileSystem | CodexConfig> = Layer.effect(
