@@ -24,6 +24,11 @@ export class TurnInterrupted extends Data.TaggedError("TurnInterrupted")<{}> {
 
 export type TurnError = TurnInterrupted | ModelError | ContextError | CompactError
 
+/** What a turn sends besides its texts: images (`data:` or http URLs) attached to the first text. */
+export interface TurnOptions {
+  readonly images?: ReadonlyArray<string>
+}
+
 export interface AgentLoopOptions {
   /** Let parallel-capable tools of one response run concurrently (default true). */
   readonly parallelToolCalls?: boolean
@@ -36,7 +41,7 @@ export interface AgentLoop {
   /** Replaces the history (persists nothing). */
   readonly replaceHistory: (items: ReadonlyArray<ConversationItem>) => Effect.Effect<void>
   /** Runs one user turn until the model stops asking for tools. */
-  readonly runTurn: (texts: ReadonlyArray<string>, turnId?: string) => Effect.Effect<TurnResult, TurnError>
+  readonly runTurn: (texts: ReadonlyArray<string>, turnId?: string, options?: TurnOptions) => Effect.Effect<TurnResult, TurnError>
   /** Asks the running turn to stop at the next safe boundary. */
   readonly interrupt: Effect.Effect<void>
   /** Manual compaction (`/compact`); `None` when there is nothing to compact. */
@@ -294,13 +299,14 @@ export const make = (options: AgentLoopOptions = {}) =>
         return yield* step.pipe(Effect.tapError(failed))
       })
 
-    const runTurn = (texts: ReadonlyArray<string>, givenTurnId?: string) =>
+    const runTurn = (texts: ReadonlyArray<string>, givenTurnId?: string, options?: TurnOptions) =>
       Effect.gen(function* () {
         const turnId = givenTurnId ?? (yield* uuid7)
         yield* Ref.set(interruptRequested, false)
         yield* emit(AgentEvent.turn_started({ turnId, userText: texts.join("\n"), userTexts: texts }))
         yield* compactIfOverLimit(turnId, "pre_turn")
-        yield* append(texts.map(userMessage))
+        const images = options?.images ?? []
+        yield* append(texts.map((text, i) => (i === 0 && images.length > 0 ? { ...userMessage(text), images } : userMessage(text))))
         return yield* loop(turnId)
       })
 

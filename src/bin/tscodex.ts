@@ -14,17 +14,17 @@ const lazy = (load: () => Promise<Run>): Run => (args) => Effect.flatMap(Effect.
 
 const subcommands = new Map<string, Run>([
   ["sessions", lazy(async () => Command.run((await import("../cli/SessionsCommand.js")).command, cliInfo))],
-  ["resume", lazy(async () => Command.run((await import("../cli/ResumeCommand.js")).make(argv), cliInfo))],
+  ["resume", lazy(async () => (await import("../cli/ResumeCommand.js")).run)],
   ["doctor", lazy(async () => Command.run((await import("../cli/DoctorCommand.js")).command, cliInfo))],
   ["responses-server", lazy(async () => Command.run((await import("../cli/ResponsesServerCommand.js")).command, cliInfo))],
   ["storage-server", lazy(async () => Command.run((await import("../cli/StorageServerCommand.js")).command, cliInfo))],
   ["batch", lazy(async () => (await import("../batch/BatchCommand.js")).main)]
 ])
 
-const oneShot: Run = Command.run(ExecCommand.make(argv), cliInfo)
+const oneShot: Run = ExecCommand.make()
 // On a terminal, no prompt words start the interactive session; prompt words still run one turn.
 const root: Run = process.stdin.isTTY === true
-  ? lazy(async () => Command.run((await import("../cli/repl/ReplCommand.js")).make(argv, oneShot), cliInfo))
+  ? lazy(async () => (await import("../cli/repl/ReplCommand.js")).make(oneShot))
   : oneShot
 
 route(argv, root, subcommands).pipe(

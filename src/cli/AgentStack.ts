@@ -35,6 +35,8 @@ export const ORIGINATOR = "codex-tui"
 export interface StackOptions {
   readonly configPath?: string
   readonly profile?: string
+  /** `--oss`: a local provider by name, or `true` for the configured/default one. */
+  readonly oss?: string | true
   readonly systemPrompt?: string
   readonly timeoutSeconds: number
   /** Continue this rollout instead of starting a new one (resume). */
@@ -62,11 +64,12 @@ export const platformLayer = Layer.mergeAll(
 )
 
 /** config.toml (+ profile and `.env`) resolved into CodexConfig. */
-export const configLayer = (options: Pick<StackOptions, "configPath" | "profile" | "overrides">) =>
+export const configLayer = (options: Pick<StackOptions, "configPath" | "profile" | "overrides" | "oss">) =>
   ConfigLoader.layer({
     ...(options.configPath !== undefined ? { configPath: options.configPath } : {}),
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
-    ...(options.overrides !== undefined ? { overrides: options.overrides } : {})
+    ...(options.overrides !== undefined ? { overrides: options.overrides } : {}),
+    ...(options.oss !== undefined ? { oss: options.oss } : {})
   })
 
 /**

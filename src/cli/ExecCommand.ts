@@ -1,8 +1,9 @@
-/** ExecCommand: the root `tscodex [prompt…]` command wired to the agent stack. */
-import { Console, Effect } from "effect"
+/** ExecCommand: the root `tscodex [prompt…]` one-shot run wired to the agent stack. */
+import { Console, Effect, Option } from "effect"
 import * as AgentEvents from "../agent/AgentEvents.js"
 import * as AgentStack from "./AgentStack.js"
-import { runExec } from "./ExecMode.js"
+import type * as RunFlags from "./args/RunFlags.js"
+import { changeDirectory, runExec } from "./ExecMode.js"
 import { formatProgress } from "./ProgressView.js"
 import { processStdin } from "./PromptInput.js"
 import * as RootCommand from "./RootCommand.js"
@@ -13,17 +14,30 @@ export const stderrProgress = AgentEvents.make((event) => {
   return line === undefined ? Effect.void : Console.error(line)
 })
 
-/** The one-shot command. `argv` is needed to tell unknown flags from prompt words. */
-export const make = (argv: ReadonlyArray<string>) =>
-  RootCommand.make((args) =>
-    Effect.gen(function* () {
-      yield* RootCommand.rejectUnknownFlags(args.prompt, argv, RootCommand.usageLine)
-      const stack = AgentStack.layer({
-        ...RootCommand.stackSettings(args),
-        timeoutSeconds: args.timeoutSeconds,
-        onWarning: (message) => Console.error(message),
-        events: stderrProgress
-      })
-      yield* runExec({ words: args.prompt, json: args.json, stdin: processStdin }).pipe(Effect.provide(stack))
+/** One turn with the given prompt words and flags (the root command, and `resume` with a prompt). */
+export const runOneShot = (
+  words: ReadonlyArray<string>,
+  flags: RunFlags.RunFlags,
+  configPath: Option.Option<string>,
+  resume?: AgentStack.StackOptions["resume"]
+) =>
+  Effect.gen(function* () {
+    if (flags.cd !== undefined) yield* changeDirectory(flags.cd)
+    const stack = AgentStack.layer({
+      ...RootCommand.stackSettings(flags, configPath),
+      ...(resume !== undefined ? { resume } : {}),
+      onWarning: (message) => Console.error(message),
+      events: stderrProgress
     })
-  )
+    yield* runExec({
+      words,
+      json: flags.json,
+      stdin: processStdin,
+      images: flags.images,
+      ...(flags.outputLastMessage !== undefined ? { outputLastMessage: flags.outputLastMessage } : {})
+    }).pipe(Effect.provide(stack))
+  })
+
+/** The one-shot root command over `[node, bin, ...words]`. */
+export const make = (help?: () => Effect.Effect<string>) =>
+  RootCommand.make((args) => runOneShot(args.prompt, args.flags, args.config), help)

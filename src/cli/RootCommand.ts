@@ -1,97 +1,43 @@
-/** RootCommand: `tscodex [prompt…]` and its flags, parsed with @effect/cli. */
-import * as Args from "@effect/cli/Args"
-import * as Command from "@effect/cli/Command"
-import * as HelpDoc from "@effect/cli/HelpDoc"
-import * as Options from "@effect/cli/Options"
-import * as Usage from "@effect/cli/Usage"
-import { Effect, Option } from "effect"
+/** RootCommand: `tscodex [prompt…]` and its flags, read with the shared table-driven parser. */
+import { Console, Effect, Either, Option } from "effect"
+import * as ArgParser from "./args/ArgParser.js"
+import * as CommandSpecs from "./args/CommandSpecs.js"
+import * as Help from "./args/Help.js"
+import * as RunFlags from "./args/RunFlags.js"
 import { UsageError } from "./CliError.js"
 import type { CompatFlags } from "./CompatServer.js"
 
-export const prompt = Args.text({ name: "prompt" }).pipe(
-  Args.withDescription("Prompt text. If omitted, read from stdin."),
-  Args.repeated
-)
-export const config = Options.text("config").pipe(
-  Options.withDescription("Path to Codex config.toml."),
-  Options.optional
-)
-export const profile = Options.text("profile").pipe(
-  Options.withDescription("Optional profile name from config.toml."),
-  Options.optional
-)
-export const systemPrompt = Options.text("system-prompt").pipe(
-  Options.withDescription("Optional base instructions override passed to the model."),
-  Options.optional
-)
-export const timeoutSeconds = Options.float("timeout-seconds").pipe(
-  Options.withDescription("HTTP timeout for one model call."),
-  Options.withDefault(120)
-)
-export const json = Options.boolean("json").pipe(Options.withDescription("Print the full TurnResult as JSON."))
-export const vllmEndpoint = Options.text("vllm-endpoint").pipe(
-  Options.withDescription(
-    "Base URL of a chat-completions vLLM server; a local Responses compatibility server is started for the session (/v1 added to an empty path)."
-  ),
-  Options.optional
-)
-export const useChatCompletion = Options.boolean("use-chat-completion").pipe(
-  Options.withDescription("Start a local Responses compatibility server talking to the provider's chat-completions API.")
-)
-export const useMessages = Options.boolean("use-messages").pipe(
-  Options.withDescription("Start a local Responses compatibility server talking to the provider's /v1/messages API.")
-)
-
-export const put = Options.text("put").pipe(
-  Options.withDescription("Upload a Codex home using `--put @host:port` or `--put /path/.codex@host:port`."),
-  Options.optional
-)
-export const call = Options.text("call").pipe(
-  Options.withDescription("Download and use a stored Codex home via <secret>-<call_id>@<host:port>."),
-  Options.optional
-)
-
-export const rootOptions = { prompt, put, call, config, profile, systemPrompt, timeoutSeconds, json, vllmEndpoint, useChatCompletion, useMessages }
-
+/** The root command's arguments: the prompt words, portable mode and the shared run flags. */
 export interface RootArgs {
   readonly prompt: ReadonlyArray<string>
   readonly put: Option.Option<string>
   readonly call: Option.Option<string>
+  /** The config file (`--config PATH`, or the one `--call` downloaded). */
   readonly config: Option.Option<string>
-  readonly profile: Option.Option<string>
-  readonly systemPrompt: Option.Option<string>
-  readonly timeoutSeconds: number
-  readonly json: boolean
-  readonly vllmEndpoint: Option.Option<string>
-  readonly useChatCompletion: boolean
-  readonly useMessages: boolean
+  readonly flags: RunFlags.RunFlags
 }
 
-/** Options that take a value: given last, with nothing after them, they are missing that value. */
-const VALUE_OPTIONS = new Set(["--put", "--call", "--config", "--profile", "--system-prompt", "--timeout-seconds", "--vllm-endpoint"])
+/** `usage: tscodex [-h] [--config CONFIG|key=value] ... <prompt>...`, shown above usage errors. */
+export const usageLine = (): string => Help.argparseUsage(CommandSpecs.root)
 
-/**
- * A repeated text argument also collects words that look like flags (`--bogus`). Such a word is an
- * unknown option unless it came after `--`; a value option there lacked its value. `usage` gives the
- * line shown above the error.
- */
-export const rejectUnknownFlags = (
-  words: ReadonlyArray<string>,
-  argv: ReadonlyArray<string>,
-  usage?: () => string
-): Effect.Effect<void, UsageError> => {
-  const end = argv.indexOf("--")
-  const optionZone = end === -1 ? argv : argv.slice(0, end)
-  const flags = words.filter((word) => word.length > 1 && word.startsWith("-") && optionZone.includes(word))
-  const valueless = flags.find((word) => VALUE_OPTIONS.has(word))
-  const withUsage = usage === undefined ? {} : { usage: usage() }
-  if (valueless !== undefined) {
-    return Effect.fail(new UsageError({ message: `argument ${valueless}: expected one argument`, ...withUsage }))
-  }
-  return flags.length === 0
-    ? Effect.void
-    : Effect.fail(new UsageError({ message: `unrecognized arguments: ${flags.join(" ")}`, ...withUsage }))
-}
+/** A parse failure as argparse words it: the usage line, then `tscodex: error: …` (exit 2). */
+export const usageError = (error: ArgParser.ArgError | UsageError): UsageError =>
+  new UsageError({ message: error.message, usage: usageLine() })
+
+/** The words after `tscodex` read into RootArgs, or the usage error. `help` is set for `-h`/`--help`. */
+export const parseArgs = (words: ReadonlyArray<string>): Either.Either<RootArgs & { readonly help: boolean }, UsageError> =>
+  Either.gen(function* () {
+    const parsed = yield* Either.mapLeft(ArgParser.parse(CommandSpecs.root, words), usageError)
+    const flags = yield* Either.mapLeft(RunFlags.fromParsed(parsed, { pathConfig: true, progress: "plain" }), usageError)
+    return {
+      prompt: parsed.positionals,
+      put: Option.fromNullable(ArgParser.one(parsed, "put")),
+      call: Option.fromNullable(ArgParser.one(parsed, "call")),
+      config: Option.fromNullable(flags.configPath),
+      flags,
+      help: parsed.help
+    }
+  })
 
 /**
  * With `--put` or `--call`, portable mode wraps the handler; its code (and its HTTP client) is
@@ -102,44 +48,42 @@ const portable = <E, R>(args: RootArgs, handler: (args: RootArgs) => Effect.Effe
     ? handler(args)
     : Effect.flatMap(Effect.promise(() => import("./PortableCommand.js")), (m) => m.withPortable(args, handler))
 
-export const make = <E, R>(handler: (args: RootArgs) => Effect.Effect<void, E, R>) =>
-  Command.make("tscodex", rootOptions, (args: RootArgs) => portable(args, handler)).pipe(
-    Command.withDescription("Minimal Codex-style local CLI backed by ~/.codex/config.toml.")
-  )
-
-/** `usage: tscodex [--config text] ... <prompt>...`, from the command's own definition. */
-export const usageLine = (): string => {
-  const text = HelpDoc.toAnsiText(Usage.getHelp(Command.getUsage(make(() => Effect.void))))
-  return `usage: ${text.replace(/\x1b\[[0-9;]*m/g, "").trim()}`
-}
+/**
+ * The root command over `[node, bin, ...words]`: `--help` prints help (given by `help`, which the
+ * caller builds so that the subcommand list stays out of this module), bad flags are usage errors.
+ */
+export const make = <E, R>(
+  handler: (args: RootArgs) => Effect.Effect<void, E, R>,
+  help: () => Effect.Effect<string> = () => Effect.succeed(Help.formatHelp(CommandSpecs.root, { color: false }))
+) =>
+  (argv: ReadonlyArray<string>) =>
+    Effect.gen(function* () {
+      const args = yield* parseArgs(argv.slice(2))
+      if (args.help) return yield* Effect.flatMap(help(), (text) => Console.log(text.trimEnd()))
+      return yield* portable(args, handler)
+    })
 
 /**
- * The stack settings the shared flags give: `--config`, `--profile`, `--system-prompt` (only those
- * set) and the compatibility server switches when the command has them.
+ * The stack settings the shared flags give: the config file, profile, overrides, system prompt and
+ * the compatibility server switches (only those set).
  */
-export const stackSettings = (args: {
-  readonly config: Option.Option<string>
-  readonly profile: Option.Option<string>
-  readonly systemPrompt: Option.Option<string>
-  readonly vllmEndpoint?: Option.Option<string>
-  readonly useChatCompletion?: boolean
-  readonly useMessages?: boolean
-}): {
+export const stackSettings = (
+  flags: RunFlags.RunFlags,
+  configPath: Option.Option<string> = Option.fromNullable(flags.configPath)
+): {
   readonly configPath?: string
   readonly profile?: string
   readonly systemPrompt?: string
   readonly compat?: CompatFlags
-} => {
-  const vllm = args.vllmEndpoint === undefined ? undefined : Option.getOrUndefined(args.vllmEndpoint)
-  const compat: CompatFlags = {
-    ...(vllm !== undefined ? { vllmEndpoint: vllm } : {}),
-    ...(args.useChatCompletion === true ? { useChatCompletion: true } : {}),
-    ...(args.useMessages === true ? { useMessages: true } : {})
-  }
-  return {
-    ...Option.match(args.config, { onNone: () => ({}), onSome: (configPath) => ({ configPath }) }),
-    ...Option.match(args.profile, { onNone: () => ({}), onSome: (profile) => ({ profile }) }),
-    ...Option.match(args.systemPrompt, { onNone: () => ({}), onSome: (systemPrompt) => ({ systemPrompt }) }),
-    ...(Object.keys(compat).length > 0 ? { compat } : {})
-  }
-}
+  readonly overrides: Readonly<Record<string, unknown>>
+  readonly oss?: string | true
+  readonly timeoutSeconds: number
+} => ({
+  ...Option.match(configPath, { onNone: () => ({}), onSome: (path) => ({ configPath: path }) }),
+  ...(flags.profile !== undefined ? { profile: flags.profile } : {}),
+  ...(flags.systemPrompt !== undefined ? { systemPrompt: flags.systemPrompt } : {}),
+  ...(flags.compat !== undefined ? { compat: flags.compat } : {}),
+  ...(flags.oss !== undefined ? { oss: flags.oss } : {}),
+  overrides: flags.overrides,
+  timeoutSeconds: flags.timeoutSeconds
+})

@@ -25,6 +25,11 @@ export interface LoadOptions {
    * An `undefined` value is ignored.
    */
   readonly overrides?: Readonly<Record<string, unknown>> | undefined
+  /**
+   * `--oss`: run on a local provider, by name or (`true`) the one `oss_provider` names, else
+   * `ollama`. Without a model, the local default model is used.
+   */
+  readonly oss?: string | true | undefined
 }
 
 /** Sets `value` at a dotted path, copying the tables on the way so the input stays untouched. */
@@ -81,7 +86,10 @@ export const load = (
     const top = Option.getOrElse(file, (): ConfigFile.TomlTable => ({}))
     // `--profile` wins; otherwise a top-level `profile = "<name>"` picks the default profile.
     const profile = text(options.profile) ?? text(top["profile"])
-    const selected = applyOverrides(yield* ConfigFile.selectProfile(top, profile, path), options.overrides)
+    const selected = applyOverrides(yield* ConfigFile.selectProfile(top, profile, path), {
+      ...ossOverrides(options.oss, top),
+      ...options.overrides
+    })
     const keyName = keyNamer(selected.origins, profile)
     const values = yield* ConfigFile.decode(ConfigFile.ConfigTable, selected.table, path, keyName)
 
@@ -137,6 +145,14 @@ export const load = (
     }
     return config
   })
+
+/** The keys `--oss` sets: the local provider, and its default model unless one is configured. */
+const ossOverrides = (oss: LoadOptions["oss"], top: ConfigFile.TomlTable): Record<string, unknown> => {
+  if (oss === undefined) return {}
+  const configured = text(top["oss_provider"])
+  const provider = oss === true ? configured ?? Providers.OLLAMA_PROVIDER_ID : oss
+  return { model_provider: provider, ...(top["model"] === undefined ? { model: Providers.DEFAULT_OSS_MODEL } : {}) }
+}
 
 /** `{ [key]: value }` when the value is set, else nothing (optional fields stay absent, not `undefined`). */
 const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>

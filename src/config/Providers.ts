@@ -26,6 +26,33 @@ export const builtinOpenAi = (env: Environment): ProviderInfo => {
   }
 }
 
+/** The built-in local providers (`--oss`), as Codex defines them. */
+export const OLLAMA_PROVIDER_ID = "ollama"
+export const LMSTUDIO_PROVIDER_ID = "lmstudio"
+/** The model `--oss` uses when none is configured. */
+export const DEFAULT_OSS_MODEL = "gpt-oss:20b"
+const LOCAL_PORTS: Readonly<Record<string, number>> = { [OLLAMA_PROVIDER_ID]: 11434, [LMSTUDIO_PROVIDER_ID]: 1234 }
+
+/**
+ * A built-in local provider: `http://localhost:<port>/v1`, where `CODEX_OSS_BASE_URL` replaces the
+ * URL and `CODEX_OSS_PORT` the port; no API key.
+ */
+export const builtinLocal = (id: string, env: Environment): ProviderInfo | undefined => {
+  const defaultPort = LOCAL_PORTS[id]
+  if (defaultPort === undefined) return undefined
+  const baseUrl = env.get("CODEX_OSS_BASE_URL")?.trim()
+  const port = Number.parseInt(env.get("CODEX_OSS_PORT")?.trim() ?? "", 10)
+  return {
+    ...providerDefaults,
+    id,
+    name: "gpt-oss",
+    baseUrl: baseUrl !== undefined && baseUrl !== "" ? baseUrl : `http://localhost:${Number.isInteger(port) && port > 0 ? port : defaultPort}/v1`
+  }
+}
+
+/** True for the providers that exist without a `[model_providers]` table. */
+export const isBuiltin = (id: string): boolean => id === OPENAI_PROVIDER_ID || LOCAL_PORTS[id] !== undefined
+
 const clamp = (value: number, low: number, high: number) => Math.min(Math.max(value, low), high)
 
 /** What selecting a provider needs from the merged top-level table. */
@@ -47,6 +74,8 @@ export const resolve = (selection: Selection, path: string, env: Environment): E
   const entry = Object.hasOwn(providers, id) ? providers[id] : undefined
   if (entry === undefined) {
     if (id === OPENAI_PROVIDER_ID) return Either.right({ ...builtinOpenAi(env), useChatCompletion: selection.useChatCompletion ?? false })
+    const local = builtinLocal(id, env)
+    if (local !== undefined) return Either.right({ ...local, useChatCompletion: selection.useChatCompletion ?? false })
     const known = Object.keys(providers)
     return Either.left(
       new ConfigError({

@@ -18,7 +18,11 @@ export const JsonValue: Schema.Schema<Json> = Schema.suspend(() =>
 export const JsonRecord = Schema.Record({ key: Schema.String, value: Schema.Unknown })
 
 /** A user turn text, a sub-agent notification, a kept message after compaction, or a summary. */
-export const UserMessage = Schema.TaggedStruct("UserMessage", { text: Schema.String })
+export const UserMessage = Schema.TaggedStruct("UserMessage", {
+  text: Schema.String,
+  /** Image URLs (`data:` or http) sent before the text, as `input_image` parts. */
+  images: Schema.optional(Schema.Array(Schema.String))
+})
 export type UserMessage = typeof UserMessage.Type
 
 /** Natural-language model output. */
@@ -140,7 +144,14 @@ export class ItemEncodeError extends Data.TaggedError("ItemEncodeError")<{ reado
 export const toResponsesInput = (item: ConversationItem): Either.Either<Record<string, unknown>, ItemEncodeError> => {
   switch (item._tag) {
     case "UserMessage":
-      return Either.right({ type: "message", role: "user", content: [{ type: "input_text", text: item.text }] })
+      return Either.right({
+        type: "message",
+        role: "user",
+        content: [
+          ...(item.images ?? []).map((url) => ({ type: "input_image", image_url: url })),
+          { type: "input_text", text: item.text }
+        ]
+      })
     case "AssistantMessage":
       return Either.right({ type: "message", role: "assistant", content: [{ type: "output_text", text: item.text }] })
     case "ContextMessage":

@@ -1,18 +1,45 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit } from "effect"
+import { Effect, Either, Exit } from "effect"
 import { ExitWith } from "../../src/cli/CliError.js"
 import { exitCode, route } from "../../src/cli/Main.js"
-import { rejectUnknownFlags } from "../../src/cli/RootCommand.js"
+import { parseArgs } from "../../src/cli/RootCommand.js"
 
-describe("rejectUnknownFlags", () => {
-  it.effect("rejects a flag-like word given before `--`", () =>
-    Effect.gen(function* () {
-      const error = yield* Effect.flip(rejectUnknownFlags(["hello", "--bogus"], ["node", "tscodex", "hello", "--bogus"]))
-      expect(error.message).toBe("unrecognized arguments: --bogus")
-    }))
+describe("parseArgs (root)", () => {
+  it("rejects a flag-like word given before `--`, with the usage line", () => {
+    const error = Either.getLeft(parseArgs(["hello", "--bogus"])).pipe((e) => e._tag === "Some" ? e.value : undefined)
+    expect(error?.message).toBe("unrecognized arguments: --bogus")
+    expect(error?.usage).toMatch(/^usage: tscodex .*--config .*--json.*<prompt>/)
+  })
 
-  it.effect("accepts flag-like words after `--`", () =>
-    rejectUnknownFlags(["--json", "hi"], ["node", "tscodex", "--", "--json", "hi"]))
+  it("accepts flag-like words after `--`", () => {
+    const args = Either.getOrThrow(parseArgs(["--", "--json", "hi"]))
+    expect(args.prompt).toEqual(["--json", "hi"])
+    expect(args.flags.json).toBe(false)
+  })
+
+  it("keeps --config PATH and reads --config/-c key=value as overrides", () => {
+    const args = Either.getOrThrow(parseArgs(["--config", "/tmp/x/config.toml", "-c", "model_providers.x.base_url=\"http://h/v1\"", "-c", "n=5", "hi"]))
+    expect(args.flags.configPath).toBe("/tmp/x/config.toml")
+    expect(args.flags.overrides).toEqual({ "model_providers.x.base_url": "http://h/v1", n: 5 })
+    expect(args.prompt).toEqual(["hi"])
+  })
+
+  it("maps -m, -s, -a, -C, -i, -o and the bypass switch", () => {
+    const args = Either.getOrThrow(parseArgs(["-m", "o3", "-s", "read-only", "-a", "on-request", "-C", "/w", "-i", "a.png,b.png", "-i", "c.jpg", "-o", "out.txt", "hi"]))
+    expect(args.flags.overrides).toEqual({ model: "o3", sandbox_mode: "read-only", approval_policy: "on-request" })
+    expect(args.flags.cd).toBe("/w")
+    expect(args.flags.images).toEqual(["a.png", "b.png", "c.jpg"])
+    expect(args.flags.outputLastMessage).toBe("out.txt")
+    const bypass = Either.getOrThrow(parseArgs(["-s", "read-only", "--dangerously-bypass-approvals-and-sandbox", "hi"]))
+    expect(bypass.flags.overrides).toEqual({ sandbox_mode: "danger-full-access", approval_policy: "never" })
+  })
+
+  it("refuses an unknown sandbox mode", () => {
+    const error = Either.flip(parseArgs(["-s", "nope", "hi"]))
+    expect(Either.getOrThrow(error).message).toBe(
+      "argument --sandbox: invalid choice: 'nope' (choose from 'read-only', 'workspace-write', 'danger-full-access')"
+    )
+  })
 })
 
 describe("route", () => {

@@ -5,6 +5,7 @@ import { CodexConfig } from "../../config/CodexConfig.js"
 import * as Environment from "../../config/Environment.js"
 import { ContextManager } from "../../context/ContextManager.js"
 import * as AgentStack from "../AgentStack.js"
+import { changeDirectory } from "../ExecMode.js"
 import * as RootCommand from "../RootCommand.js"
 import { colorsEnabled } from "./Colors.js"
 import * as NodeTerminal from "./NodeTerminal.js"
@@ -20,30 +21,32 @@ export const noColor = (env: Environment.Environment): boolean =>
  * The root command when stdin is a terminal: without prompt words it starts the session, with
  * some it hands the same argv to `oneShot`.
  */
-export const make = <E, R>(argv: ReadonlyArray<string>, oneShot: (argv: ReadonlyArray<string>) => Effect.Effect<void, E, R>) =>
-  RootCommand.make((args) =>
-    Effect.gen(function* () {
-      yield* RootCommand.rejectUnknownFlags(args.prompt, argv, RootCommand.usageLine)
-      if (args.prompt.length > 0) return yield* oneShot(argv)
-      // The view needs the stack's context window, and the stack needs the view's event handler.
-      const handler = yield* Ref.make<(event: SubmissionEvent) => Effect.Effect<void>>(() => Effect.void)
-      const stack = AgentStack.runtimeLayer({
-        ...RootCommand.stackSettings(args),
-        timeoutSeconds: args.timeoutSeconds,
-        onWarning: (message) => Console.error(message),
-        onEvent: (event) => Effect.flatMap(Ref.get(handler), (handle) => handle(event))
-      })
-      yield* Effect.gen(function* () {
-        const terminal = yield* Terminal
-        const env = yield* Environment.Environment
-        const context = yield* ContextManager
-        const config = yield* CodexConfig
-        const view = yield* View.make(terminal, {
-          colors: colorsEnabled(noColor(env), terminal.isTTY),
-          contextWindow: context.contextWindow
+export const make = <E, R>(
+  oneShot: (argv: ReadonlyArray<string>) => Effect.Effect<void, E, R>,
+  help?: () => Effect.Effect<string>
+) =>
+  (argv: ReadonlyArray<string>) =>
+    RootCommand.make((args) =>
+      Effect.gen(function* () {
+        if (args.prompt.length > 0) return yield* oneShot(argv)
+        if (args.flags.cd !== undefined) yield* changeDirectory(args.flags.cd)
+        // The view needs the stack's context window, and the stack needs the view's event handler.
+        const handler = yield* Ref.make<(event: SubmissionEvent) => Effect.Effect<void>>(() => Effect.void)
+        const stack = AgentStack.runtimeLayer({
+          ...RootCommand.stackSettings(args.flags, args.config),
+          onWarning: (message) => Console.error(message),
+          onEvent: (event) => Effect.flatMap(Ref.get(handler), (handle) => handle(event))
         })
-        yield* Ref.set(handler, view.onEvent)
-        yield* Repl.run(view, { json: args.json, codexHome: config.codexHome })
-      }).pipe(Effect.provide(stack), Effect.provide(NodeTerminal.layer))
-    })
-  )
+        yield* Effect.gen(function* () {
+          const terminal = yield* Terminal
+          const env = yield* Environment.Environment
+          const context = yield* ContextManager
+          const config = yield* CodexConfig
+          const view = yield* View.make(terminal, {
+            colors: colorsEnabled(noColor(env), terminal.isTTY),
+            contextWindow: context.contextWindow
+          })
+          yield* Ref.set(handler, view.onEvent)
+          yield* Repl.run(view, { json: args.flags.json, codexHome: config.codexHome })
+        }).pipe(Effect.provide(stack), Effect.provide(NodeTerminal.layer))
+      }), help)(argv)
