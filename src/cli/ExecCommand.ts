@@ -24,7 +24,7 @@ export const runOneShot = (
   Effect.gen(function* () {
     if (flags.cd !== undefined) yield* changeDirectory(flags.cd)
     const stack = AgentStack.layer({
-      ...RootCommand.stackSettings(flags, configPath),
+      ...RootCommand.runStackSettings(flags, configPath),
       ...(resume !== undefined ? { resume } : {}),
       onWarning: (message) => Console.error(message),
       events: stderrProgress

@@ -1,4 +1,5 @@
 /** RootCommand: `tscodex [prompt…]` and its flags, read with the shared table-driven parser. */
+import * as Options from "@effect/cli/Options"
 import { Console, Effect, Either, Option } from "effect"
 import * as ArgParser from "./args/ArgParser.js"
 import * as CommandSpecs from "./args/CommandSpecs.js"
@@ -67,7 +68,7 @@ export const make = <E, R>(
  * The stack settings the shared flags give: the config file, profile, overrides, system prompt and
  * the compatibility server switches (only those set).
  */
-export const stackSettings = (
+export const runStackSettings = (
   flags: RunFlags.RunFlags,
   configPath: Option.Option<string> = Option.fromNullable(flags.configPath)
 ): {
@@ -87,3 +88,48 @@ export const stackSettings = (
   overrides: flags.overrides,
   timeoutSeconds: flags.timeoutSeconds
 })
+
+// The shared flags as @effect/cli options, for subcommands parsed by @effect/cli (`batch`).
+export const config = Options.text("config").pipe(Options.withDescription("Path to Codex config.toml."), Options.optional)
+export const profile = Options.text("profile").pipe(Options.withDescription("Optional profile name from config.toml."), Options.optional)
+export const systemPrompt = Options.text("system-prompt").pipe(
+  Options.withDescription("Optional base instructions override passed to the model."),
+  Options.optional
+)
+export const timeoutSeconds = Options.float("timeout-seconds").pipe(
+  Options.withDescription("HTTP timeout for one model call."),
+  Options.withDefault(120)
+)
+export const vllmEndpoint = Options.text("vllm-endpoint").pipe(
+  Options.withDescription("Base URL of a chat-completions vLLM server; a local Responses compatibility server is started for the session."),
+  Options.optional
+)
+export const useChatCompletion = Options.boolean("use-chat-completion").pipe(
+  Options.withDescription("Start a local Responses compatibility server talking to the provider's chat-completions API.")
+)
+export const useMessages = Options.boolean("use-messages").pipe(
+  Options.withDescription("Start a local Responses compatibility server talking to the provider's /v1/messages API.")
+)
+
+/** The stack settings of those @effect/cli options (only those set). */
+export const stackSettings = (args: {
+  readonly config: Option.Option<string>
+  readonly profile: Option.Option<string>
+  readonly systemPrompt: Option.Option<string>
+  readonly vllmEndpoint?: Option.Option<string>
+  readonly useChatCompletion?: boolean
+  readonly useMessages?: boolean
+}): { readonly configPath?: string; readonly profile?: string; readonly systemPrompt?: string; readonly compat?: CompatFlags } => {
+  const vllm = args.vllmEndpoint === undefined ? undefined : Option.getOrUndefined(args.vllmEndpoint)
+  const compat: CompatFlags = {
+    ...(vllm !== undefined ? { vllmEndpoint: vllm } : {}),
+    ...(args.useChatCompletion === true ? { useChatCompletion: true } : {}),
+    ...(args.useMessages === true ? { useMessages: true } : {})
+  }
+  return {
+    ...Option.match(args.config, { onNone: () => ({}), onSome: (configPath) => ({ configPath }) }),
+    ...Option.match(args.profile, { onNone: () => ({}), onSome: (profile) => ({ profile }) }),
+    ...Option.match(args.systemPrompt, { onNone: () => ({}), onSome: (systemPrompt) => ({ systemPrompt }) }),
+    ...(Object.keys(compat).length > 0 ? { compat } : {})
+  }
+}

@@ -33,7 +33,7 @@ export const make = <E, R>(
         // The view needs the stack's context window, and the stack needs the view's event handler.
         const handler = yield* Ref.make<(event: SubmissionEvent) => Effect.Effect<void>>(() => Effect.void)
         const stack = AgentStack.runtimeLayer({
-          ...RootCommand.stackSettings(args.flags, args.config),
+          ...RootCommand.runStackSettings(args.flags, args.config),
           onWarning: (message) => Console.error(message),
           onEvent: (event) => Effect.flatMap(Ref.get(handler), (handle) => handle(event))
         })
