@@ -1,11 +1,12 @@
 /** AgentLoop: one conversation's history and the turn loop that samples the model and runs tools (core §2). */
-import { Context, Data, Effect, Layer, Option, Ref } from "effect"
+import { Clock, Context, Data, Effect, Layer, Option, Ref } from "effect"
 import type { ContextError } from "../context/ContextManager.js"
 import { ContextManager } from "../context/ContextManager.js"
 import * as ModelClient from "../model/ModelClient.js"
 import type { ModelError } from "../model/ModelError.js"
 import { AgentEvent, type CompactPhase, type TurnResult } from "../protocol/AgentEvent.js"
 import { uuid7 } from "../protocol/Ids.js"
+import * as AbortedCalls from "../protocol/AbortedCalls.js"
 import type { ConversationItem, ModelOutputItem, ToolCall, ToolResult } from "../protocol/Items.js"
 import { compactJson, userMessage } from "../protocol/Items.js"
 import type { ModelEvent, Usage } from "../protocol/ModelEvent.js"
@@ -68,6 +69,8 @@ export const make = (options: AgentLoopOptions = {}) =>
     const history = yield* Ref.make<ReadonlyArray<ConversationItem>>(options.initialHistory ?? [])
     const lastTotalTokens = yield* Ref.make<number | undefined>(undefined)
     const interruptRequested = yield* Ref.make(false)
+    /** The batch of calls running now: when it started and the results already in. */
+    const inFlight = yield* Ref.make<{ readonly startedMillis: number; readonly done: Map<string, ToolResult> } | undefined>(undefined)
 
     const emit = events.publish
 
@@ -81,6 +84,35 @@ export const make = (options: AgentLoopOptions = {}) =>
       items.length === 0
         ? Effect.void
         : Ref.update(history, (all) => [...all, ...items]).pipe(Effect.zipRight(recorder.appendHistoryItems(items)))
+
+    /**
+     * Gives calls left without an output (a killed process, a rollout cut short) the output `aborted`,
+     * in the history and in the rollout, before anything else is sent.
+     */
+    const repairHistory = Effect.gen(function* () {
+      const added = yield* Ref.modify(history, (all) => {
+        const repaired = AbortedCalls.withAbortedOutputs(all)
+        return [repaired.added, repaired.history] as const
+      })
+      if (added.length > 0) yield* recorder.appendHistoryItems(added)
+    })
+
+    /**
+     * After a hard interrupt: calls that finished keep their results, the others get an "aborted by
+     * user" output, and a note tells the model the user stopped the turn. All of it is recorded.
+     */
+    const abortTurn = (turnId: string, iteration: number, outputText: string | null) =>
+      Effect.gen(function* () {
+        const batch = yield* Ref.getAndSet(inFlight, undefined)
+        const now = yield* Clock.currentTimeMillis
+        const seconds = batch === undefined ? 0 : (now - batch.startedMillis) / 1000
+        const open = AbortedCalls.callsWithoutOutput(yield* Ref.get(history))
+        yield* append(open.map((call) =>
+          batch?.done.get(call.callId) ?? AbortedCalls.abortedResult(call, AbortedCalls.abortedByUserText(call.name, seconds))
+        ))
+        yield* append([AbortedCalls.turnAbortedMessage()])
+        yield* emit(AgentEvent.turn_interrupted({ turnId, iteration, ...(outputText !== null ? { outputText } : {}) }))
+      })
 
     /** Fails with TurnInterrupted when an interrupt was requested (boundaries of core §2.7). */
     const checkInterrupt = (turnId: string, iteration: number, outputText: string | null) =>
@@ -204,14 +236,17 @@ export const make = (options: AgentLoopOptions = {}) =>
 
     // -- tools ----------------------------------------------------------------
 
-    const runCall = (turnId: string, call: ToolCall, prior: ReadonlyArray<ToolResult>) =>
+    /** Runs one call; `seen` is the history the tool is shown (the loop's, as the call's group started). */
+    const runCall = (turnId: string, call: ToolCall, seen: ReadonlyArray<ConversationItem>) =>
       Effect.gen(function* () {
         yield* emit(AgentEvent.tool_started({ turnId, toolName: call.name, callId: call.callId, call }))
         const result = yield* registry.execute(call, {
           turnId,
-          history: [...(yield* Ref.get(history)), ...prior],
+          history: seen,
           collaborationMode: context.collaborationMode
         })
+        const batch = yield* Ref.get(inFlight)
+        batch?.done.set(call.callId, result)
         yield* emit(AgentEvent.tool_completed({
           turnId,
           toolName: call.name,
@@ -223,30 +258,46 @@ export const make = (options: AgentLoopOptions = {}) =>
         return result
       })
 
-    /** Consecutive parallel-capable calls run together; any other call runs alone. Results keep call order. */
+    /**
+     * Consecutive parallel-capable calls run together; any other call runs alone. Each result joins
+     * the history (and the rollout) as soon as it and every earlier call of the batch are done, so
+     * results stay in call order and a process killed mid-batch loses only what had not finished.
+     */
     const runBatch = (turnId: string, calls: ReadonlyArray<ToolCall>) =>
       Effect.gen(function* () {
-        const results: Array<ToolResult> = []
-        let pending: Array<ToolCall> = []
+        yield* Ref.set(inFlight, { startedMillis: yield* Clock.currentTimeMillis, done: new Map() })
+        const slots: Array<ToolResult | undefined> = calls.map(() => undefined)
+        let written = 0
+        const lock = yield* Effect.makeSemaphore(1)
+        const finish = (index: number, result: ToolResult) =>
+          lock.withPermits(1)(Effect.suspend(() => {
+            slots[index] = result
+            const ready: Array<ToolResult> = []
+            while (written < slots.length && slots[written] !== undefined) ready.push(slots[written++]!)
+            return append(ready)
+          })).pipe(Effect.uninterruptible)
+        const run = (index: number, seen: ReadonlyArray<ConversationItem>) =>
+          Effect.flatMap(runCall(turnId, calls[index]!, seen), (result) => finish(index, result))
+        let pending: Array<number> = []
         const flush = Effect.suspend(() => {
           const group = pending
           pending = []
           if (group.length === 0) return Effect.void
-          const prior = [...results]
-          return Effect.all(group.map((call) => runCall(turnId, call, prior)), { concurrency: "unbounded" }).pipe(
-            Effect.map((done) => void results.push(...done))
+          return Effect.flatMap(Ref.get(history), (seen) =>
+            Effect.forEach(group, (index) => run(index, seen), { concurrency: "unbounded", discard: true })
           )
         })
-        for (const call of calls) {
+        for (const [index, call] of calls.entries()) {
           if (parallelToolCalls && registry.supportsParallel(call.name)) {
-            pending.push(call)
+            pending.push(index)
             continue
           }
           yield* flush
-          results.push(yield* runCall(turnId, call, [...results]))
+          yield* run(index, yield* Ref.get(history))
         }
         yield* flush
-        return results
+        yield* Ref.set(inFlight, undefined)
+        return slots.filter((result): result is ToolResult => result !== undefined)
       })
 
     // -- the turn -------------------------------------------------------------
@@ -291,18 +342,22 @@ export const make = (options: AgentLoopOptions = {}) =>
               return result
             }
             const results = yield* runBatch(turnId, calls)
-            yield* append(results)
             yield* append(followUps(results))
             yield* checkInterrupt(turnId, iteration, lastAssistant)
           }
         })
-        return yield* step.pipe(Effect.tapError(failed))
+        return yield* step.pipe(
+          Effect.tapError(failed),
+          Effect.onInterrupt(() => abortTurn(turnId, iteration, lastAssistant))
+        )
       })
 
     const runTurn = (texts: ReadonlyArray<string>, givenTurnId?: string, options?: TurnOptions) =>
       Effect.gen(function* () {
         const turnId = givenTurnId ?? (yield* uuid7)
         yield* Ref.set(interruptRequested, false)
+        yield* Ref.set(inFlight, undefined)
+        yield* repairHistory
         yield* emit(AgentEvent.turn_started({ turnId, userText: texts.join("\n"), userTexts: texts }))
         yield* compactIfOverLimit(turnId, "pre_turn")
         const images = options?.images ?? []
@@ -315,7 +370,7 @@ export const make = (options: AgentLoopOptions = {}) =>
       replaceHistory: (items) => Ref.set(history, items),
       runTurn,
       interrupt: Ref.set(interruptRequested, true),
-      compact: (onEvent) => runCompactor(onEvent),
+      compact: (onEvent) => Effect.zipRight(repairHistory, runCompactor(onEvent)),
       lastTotalTokens: Ref.get(lastTotalTokens)
     }
     return loopService

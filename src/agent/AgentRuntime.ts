@@ -49,6 +49,11 @@ export interface AgentRuntime {
   }>
   /** Queues a turn and waits for its result. */
   readonly submitUserTurn: (text: string) => Effect.Effect<TurnResult, SubmissionError>
+  /**
+   * Stops the running turn at once (fiber interruption: the model request is cancelled, running tools
+   * are interrupted and get aborted outputs) and drops what was waiting. False when nothing ran.
+   */
+  readonly interruptTurn: Effect.Effect<boolean>
   /** True while a turn runs or submissions wait. */
   readonly busy: Effect.Effect<boolean>
   /**
@@ -90,6 +95,7 @@ export const make = (options: AgentRuntimeOptions = {}) =>
     const loop = yield* AgentLoop.make(options).pipe(Effect.provideService(AgentEvents, decorated))
     const queues = yield* Ref.make<Queues>({ steer: [], enqueue: [] })
     const wakeUp = yield* Queue.sliding<void>(1)
+    const turnFiber = yield* Ref.make<Option.Option<Fiber.RuntimeFiber<TurnResult, AgentLoop.TurnError>>>(Option.none())
 
     const awaitResult = (waiter: Deferred.Deferred<TurnResult | undefined, SubmissionError>) =>
       Effect.flatMap(Deferred.await(waiter), (result) =>
@@ -142,12 +148,18 @@ export const make = (options: AgentRuntimeOptions = {}) =>
           return
         }
         yield* Ref.set(current, Option.some(entry))
-        const exit = yield* loop.runTurn(entry.texts, entry.turnId).pipe(
-          Effect.catchTag("TurnInterrupted", () => Effect.fail(new SubmissionInterrupted())),
-          Effect.exit
-        )
+        const fiber = yield* Effect.fork(loop.runTurn(entry.texts, entry.turnId))
+        yield* Ref.set(turnFiber, Option.some(fiber))
+        const turnExit = yield* Fiber.await(fiber)
+        const exit = Exit.isInterrupted(turnExit)
+          ? Exit.fail(new SubmissionInterrupted())
+          : yield* turnExit.pipe(
+            Effect.catchTag("TurnInterrupted", () => Effect.fail(new SubmissionInterrupted())),
+            Effect.exit
+          )
+        yield* Ref.set(turnFiber, Option.none())
         yield* Ref.set(current, Option.none())
-        yield* settle(entry, Exit.isInterrupted(exit) ? Exit.fail(new SubmissionInterrupted()) : exit)
+        yield* settle(entry, exit)
       }
     })
     // The worker lives in the scope the runtime was made in, also when restarted.
@@ -171,9 +183,27 @@ export const make = (options: AgentRuntimeOptions = {}) =>
       return true
     }).pipe(Effect.uninterruptible)
 
+    const interruptTurn = Effect.gen(function* () {
+      const dropped = yield* Ref.getAndSet(queues, { steer: [], enqueue: [] })
+      const waiting = [...dropped.steer, ...dropped.enqueue]
+      // A shutdown request is kept: it must still end the worker.
+      const shutdowns = waiting.filter((entry) => entry.texts === undefined)
+      if (shutdowns.length > 0) yield* Ref.update(queues, (q) => ({ ...q, enqueue: [...shutdowns, ...q.enqueue] }))
+      yield* Effect.forEach(
+        waiting.filter((entry) => entry.texts !== undefined),
+        (entry) => settle(entry, Exit.fail(new SubmissionInterrupted())),
+        { discard: true }
+      )
+      const fiber = yield* Ref.get(turnFiber)
+      if (Option.isNone(fiber)) return false
+      yield* Fiber.interrupt(fiber.value)
+      return true
+    }).pipe(Effect.uninterruptible)
+
     const runtime: AgentRuntime = {
       loop,
       enqueue,
+      interruptTurn,
       submitUserTurn: (text) => Effect.flatMap(enqueue(text), (s) => s.result),
       busy: Effect.zipWith(Ref.get(current), Ref.get(queues), (c, q) => Option.isSome(c) || q.steer.length + q.enqueue.length > 0),
       shutdown,

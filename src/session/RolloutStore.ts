@@ -3,6 +3,7 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import { Clock, Context, Data, Deferred, Effect, Layer, Option, Queue, Ref, type Scope } from "effect"
 import { CodexConfig } from "../config/CodexConfig.js"
 import { uuid7 } from "../protocol/Ids.js"
+import { isTurnAbortedText } from "../protocol/AbortedCalls.js"
 import * as Items from "../protocol/Items.js"
 import type { ConversationItem } from "../protocol/Items.js"
 import { isUuid, threadIdFromPath } from "./RolloutReader.js"
@@ -171,7 +172,7 @@ const makeRecorder = (offer: (text: string) => Effect.Effect<void>): SessionReco
           encoded(items)
             .map(({ item, entry }) =>
               responseItemLine(timestamp, entry) +
-              (item._tag === "UserMessage" ? userMessageEventLine(timestamp, item.text) : "")
+              (item._tag === "UserMessage" && !isTurnAbortedText(item.text) ? userMessageEventLine(timestamp, item.text) : "")
             )
             .join("")
         )

@@ -1,4 +1,5 @@
 /** SessionHistory: turns the records of a rollout back into a conversation history, its turns and a title. */
+import { isTurnAbortedText } from "../protocol/AbortedCalls.js"
 import * as Items from "../protocol/Items.js"
 import type { ConversationItem } from "../protocol/Items.js"
 import type { RolloutEntry, SessionMetaInfo } from "./RolloutRecord.js"
@@ -83,8 +84,11 @@ export const itemFromStored = (
   toolNames: Map<string, string>,
   includeUser: boolean
 ): ConversationItem | undefined => {
-  if (raw.type === "message" && raw.role === "user" && (!includeUser || realUserText(raw) === undefined)) {
-    return undefined
+  if (raw.type === "message" && raw.role === "user") {
+    // The note after an interrupted turn is context, but the model is meant to keep seeing it.
+    const text = userTextOf(raw)
+    if (text !== undefined && isTurnAbortedText(text)) return Items.userMessage(text)
+    if (!includeUser || realUserText(raw) === undefined) return undefined
   }
   const item = Items.fromResponsesItem(raw)
   if (item === undefined) return undefined
@@ -174,7 +178,7 @@ export const rebuildHistory = (entries: ReadonlyArray<RolloutEntry>): RebuiltHis
 export const historyToTurns = (history: ReadonlyArray<ConversationItem>): ReadonlyArray<Turn> => {
   const turns: Array<{ user: string; assistant: string }> = []
   for (const item of history) {
-    if (item._tag === "UserMessage") turns.push({ user: item.text, assistant: "" })
+    if (item._tag === "UserMessage" && !isTurnAbortedText(item.text)) turns.push({ user: item.text, assistant: "" })
     else if (item._tag === "AssistantMessage" && turns.length > 0) turns[turns.length - 1]!.assistant = item.text
   }
   return turns

@@ -45,6 +45,8 @@ export const make = (manager: UnifiedExecManager): Tool.Tool<Parameters> =>
     name: NAME,
     description: "Runs a shell command and returns its output, or a session ID while it keeps running.",
     parameters: Parameters,
+    // Codex declares exec_command parallel-safe: two commands of one response run at the same time.
+    supportsParallel: true,
     handler: (args) => {
       const cmd = (args.cmd ?? "").trim()
       if (cmd === "") return Effect.succeed("Error: `cmd` is required.")

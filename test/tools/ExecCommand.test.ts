@@ -38,7 +38,7 @@ describe("exec_command and write_stdin on real processes", () => {
       const reg = yield* registry()
       expect(reg.names).toEqual(["exec_command", "write_stdin"])
       expect(reg.specs.map((s) => Either.getOrThrow(serializeToolSpec(s)))).toEqual(declarations.entries.slice(0, 2))
-      expect(reg.supportsParallel("exec_command")).toBe(false)
+      expect(reg.supportsParallel("exec_command")).toBe(true) // as Codex declares it
       expect(reg.supportsParallel("write_stdin")).toBe(false)
     }).pipe(Effect.provide(live)))
 

@@ -196,7 +196,11 @@ export const make = (
       Effect.gen(function*() {
         const id = yield* Ref.getAndUpdate(nextId, (n) => n + 1)
         const session = yield* start(id, request)
-        return yield* snapshot(session, request.yieldTimeMs, request.maxOutputTokens)
+        // An interrupted call stops its process: SIGTERM now, SIGKILL after the grace period, without
+        // making the interrupt wait for it.
+        return yield* snapshot(session, request.yieldTimeMs, request.maxOutputTokens).pipe(
+          Effect.onInterrupt(() => Effect.asVoid(Effect.forkIn(closeSession(session), managerScope)))
+        )
       })
 
     const writeStdin = (request: WriteRequest) =>
