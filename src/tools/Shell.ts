@@ -99,6 +99,8 @@ export const makeShell = (options: ShellOptions = {}): Effect.Effect<Tool.Tool<S
   Effect.map(makeRunner(options), (run) =>
     Tool.make({
       name: SHELL,
+      // Codex declares the shell tools parallel-safe.
+      supportsParallel: true,
       description: "Runs a program with arguments (an argv list; use [\"bash\", \"-lc\", \"...\"] for shell syntax) " +
         "and returns its exit code and output.",
       parameters: ShellParameters,
@@ -122,6 +124,8 @@ export const makeShellCommand = (
   Effect.map(makeRunner(options), (run) =>
     Tool.make({
       name: SHELL_COMMAND,
+      // Codex declares the shell tools parallel-safe.
+      supportsParallel: true,
       description: "Runs a bash script and returns its exit code and output.",
       parameters: ShellCommandParameters,
       handler: (args) => {

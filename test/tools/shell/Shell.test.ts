@@ -41,8 +41,8 @@ describe("shell and shell_command", () => {
       const [shell, shellCommand] = registry.specs.map((s) => Either.getOrThrow(serializeToolSpec(s)))
       expect(shell).toMatchObject({ type: "function", name: "shell", strict: false, parameters: Shell.SHELL_JSON_SCHEMA })
       expect(shellCommand).toMatchObject({ type: "function", name: "shell_command", strict: false, parameters: Shell.SHELL_COMMAND_JSON_SCHEMA })
-      expect(registry.supportsParallel("shell")).toBe(false)
-      expect(registry.supportsParallel("shell_command")).toBe(false)
+      expect(registry.supportsParallel("shell")).toBe(true) // as Codex declares it
+      expect(registry.supportsParallel("shell_command")).toBe(true)
     }).pipe(Effect.provide(live)))
 
   it.scopedLive("reports the working directory, exit code and both streams exactly", () =>
