@@ -39,8 +39,8 @@ export const serializeToolSpec = (spec: ToolSpec): Either.Either<Record<string, 
         type: "function",
         name: spec.name,
         description: spec.description,
-        parameters: spec.inputSchema,
         strict: false,
+        parameters: spec.inputSchema,
         ...(spec.outputSchema !== undefined ? { output_schema: spec.outputSchema } : {})
       })
     }

@@ -10,17 +10,57 @@ export const NAME = "exec_command"
 export const DEFAULT_YIELD_TIME_MS = 10_000
 
 /**
- * The arguments exec_command reads. The declaration also lists `justification`, `prefix_rule` and
- * `sandbox_permissions`; they only matter to an approval flow and are accepted and ignored here.
+ * The arguments exec_command reads, annotated with the declaration the model sees. `justification`,
+ * `prefix_rule` and `sandbox_permissions` only matter to an approval flow and are accepted and ignored here.
  */
 export const Parameters = Schema.Struct({
-  cmd: Schema.optionalWith(TextLike, { exact: true }),
-  workdir: Schema.optionalWith(TextLike, { exact: true }),
-  shell: Schema.optionalWith(TextLike, { exact: true }),
-  login: Schema.optionalWith(Truthy, { exact: true }),
-  tty: Schema.optionalWith(Truthy, { exact: true }),
-  yield_time_ms: Schema.optionalWith(IntLike, { exact: true }),
-  max_output_tokens: Schema.optionalWith(OptionalIntLike, { exact: true })
+  cmd: Tool.requiredArgument(TextLike.annotations({ jsonSchema: { type: "string", description: "The command line to run in the shell." } })),
+  workdir: Schema.optionalWith(TextLike.annotations({
+    jsonSchema: {
+      type: "string",
+      description: "Directory to run the command in. Defaults to the working directory of the turn."
+    }
+  }), { exact: true }),
+  shell: Schema.optionalWith(TextLike.annotations({
+    jsonSchema: { type: "string", description: "The shell program to use. Defaults to the user's login shell." }
+  }), { exact: true }),
+  login: Schema.optionalWith(Truthy.annotations({
+    jsonSchema: { type: "boolean", description: "Start the shell as a login shell (-l). Defaults to true." }
+  }), { exact: true }),
+  tty: Schema.optionalWith(Truthy.annotations({
+    jsonSchema: {
+      type: "boolean",
+      description: "Run the command attached to a terminal (true) instead of plain pipes (false, the default). Use it for programs that need an interactive terminal."
+    }
+  }), { exact: true }),
+  yield_time_ms: Schema.optionalWith(IntLike.annotations({
+    jsonSchema: { type: "number", description: "Milliseconds to wait for the command to finish before returning." }
+  }), { exact: true }),
+  max_output_tokens: Schema.optionalWith(OptionalIntLike.annotations({
+    jsonSchema: {
+      type: "number",
+      description: "Upper bound on the tokens of output returned; longer output is cut in the middle."
+    }
+  }), { exact: true }),
+  justification: Schema.optionalWith(Schema.Unknown.annotations({
+    jsonSchema: {
+      type: "string",
+      description: "Only used together with sandbox_permissions set to \"require_escalated\": one short question, shown to the user, asking whether the command may run outside the sandbox. Phrase it so the user can answer yes or no, e.g. \"Allow installing the project dependencies from the network?\"."
+    }
+  }), { exact: true }),
+  prefix_rule: Schema.optionalWith(Schema.Unknown.annotations({
+    jsonSchema: {
+      type: "array",
+      items: { type: "string" },
+      description: "Only used together with sandbox_permissions set to \"require_escalated\": an argv prefix (for example [\"npm\", \"install\"]) that the user could approve once for all similar commands in the future. Keep it narrow enough to be safe and general enough to be reusable; leave it out when no sensible prefix exists."
+    }
+  }), { exact: true }),
+  sandbox_permissions: Schema.optionalWith(Schema.Unknown.annotations({
+    jsonSchema: {
+      type: "string",
+      description: "How to sandbox the command: \"use_default\" (the default) keeps the turn's sandbox; \"require_escalated\" asks the user to run it without one."
+    }
+  }), { exact: true })
 })
 export type Parameters = typeof Parameters.Type
 
@@ -43,7 +83,7 @@ const blankToUndefined = (value: string | undefined) => (value === undefined || 
 export const make = (manager: UnifiedExecManager): Tool.Tool<Parameters> =>
   Tool.make({
     name: NAME,
-    description: "Runs a shell command and returns its output, or a session ID while it keeps running.",
+    description: "Starts a shell command and returns its output so far, or a session ID to keep talking to it.",
     parameters: Parameters,
     // Codex declares exec_command parallel-safe: two commands of one response run at the same time.
     supportsParallel: true,

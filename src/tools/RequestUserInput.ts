@@ -15,7 +15,35 @@ export const unavailable = (mode: string): string => `request_user_input is unav
 
 /** `questions` is checked by hand so that each problem gets its own message. */
 export const Parameters = Schema.Struct({
-  questions: Schema.optionalWith(Schema.Unknown, { exact: true })
+  questions: Tool.requiredArgument(Schema.Unknown.annotations({
+    jsonSchema: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          header: { type: "string", description: "A very short title for the question (at most 12 characters)." },
+          id: { type: "string", description: "A stable snake_case key under which the answer is returned." },
+          options: {
+            type: "array",
+            items: {
+              type: "object",
+              properties: {
+                description: { type: "string", description: "One sentence on what choosing this option implies." },
+                label: { type: "string", description: "What the user sees (a few words)." }
+              },
+              required: ["label", "description"],
+              additionalProperties: false
+            },
+            description: "Two or three mutually exclusive answers. Put the recommended one first and end its label with \"(Recommended)\". Do not add an \"Other\" choice: the user can always type a free answer."
+          },
+          question: { type: "string", description: "The question, in one sentence." }
+        },
+        required: ["id", "header", "question", "options"],
+        additionalProperties: false
+      },
+      description: "The questions to ask: usually one, never more than three."
+    }
+  }))
 })
 export type Parameters = typeof Parameters.Type
 
@@ -51,8 +79,8 @@ export const make = (userInput: UserInput.UserInput, options: RequestUserInputOp
   const defaultModeAllowed = options.defaultModeAllowed ?? false
   return Tool.make({
     name: NAME,
-    description: "Asks the user one to three short multiple-choice questions and returns the answers. " +
-      (defaultModeAllowed ? "Works in Default and Plan mode only." : "Works in Plan mode only."),
+    description: "Asks the user one to three short multiple-choice questions and waits for the answers. " +
+      (defaultModeAllowed ? "Only available in Default and Plan mode." : "Only available in Plan mode."),
     parameters: Parameters,
     handler: (args, context) =>
       Effect.gen(function*() {

@@ -1,5 +1,5 @@
-/** Tool: one built-in or user tool as a value (name, schema the model sees, and a handler). */
-import { Data, Effect, JSONSchema, Schema } from "effect"
+/** Tool: one built-in or user tool as a value (name, the Schemas of its arguments and result, and a handler Effect). */
+import { Data, type Effect, JSONSchema, Schema } from "effect"
 import type { ConversationItem, JsonRecord } from "../protocol/Items.js"
 import type { ToolSpec } from "../protocol/Prompt.js"
 
@@ -32,7 +32,12 @@ export class ToolFailure extends Data.TaggedError("ToolFailure")<{
 
 export type ToolKind = "function" | "custom" | "web_search"
 
-export interface Tool<A = any> {
+/**
+ * A tool. `A` is what its handler receives (the decoded arguments, or the raw input text of a
+ * custom tool) and `R` the services its handler needs; a registry built from tools requires the
+ * union of their `R` (see `ToolRegistry.layer`).
+ */
+export interface Tool<A = any, R = never> {
   readonly name: string
   readonly description: string
   readonly kind: ToolKind
@@ -41,6 +46,8 @@ export interface Tool<A = any> {
    * `jsonSchema` or `rawPayload` says otherwise. Custom tools receive the raw input string.
    */
   readonly parameters?: Schema.Schema<A, any>
+  /** Encodes the handler's plain (not structured) results into the output the model reads. */
+  readonly success?: Schema.Schema<any, any>
   /** The parameters JSON Schema to declare, when it must differ from the derived one. */
   readonly jsonSchema?: Record<string, unknown>
   readonly format?: Record<string, unknown>
@@ -48,24 +55,49 @@ export interface Tool<A = any> {
   readonly outputSchema?: Record<string, unknown>
   /** A verbatim declaration that replaces the one built from the fields above. */
   readonly rawPayload?: Record<string, unknown>
+  /** Whether calls of this tool may run alongside other calls of the same batch. */
   readonly supportsParallel: boolean
-  readonly handler: (args: A, context: ToolContext) => Effect.Effect<unknown, ToolFailure>
+  readonly handler: (args: A, context: ToolContext) => Effect.Effect<unknown, ToolFailure, R>
 }
 
-/** A function tool whose arguments are decoded by `parameters`. */
-export const make = <A, I>(tool: Omit<Tool<A>, "kind" | "parameters" | "supportsParallel"> & {
-  readonly parameters: Schema.Schema<A, I>
+/** Any tool, whatever it needs. */
+export type Any = Tool<any, any>
+
+/** The services a tool (or a union of tools) needs to run. */
+export type Requirements<T> = T extends Tool<any, infer R> ? R : never
+
+/** The fields shared by every way of making a tool. */
+interface Common {
+  readonly name: string
+  readonly description: string
+  readonly jsonSchema?: Record<string, unknown>
+  readonly format?: Record<string, unknown>
+  readonly options?: Record<string, unknown>
+  readonly outputSchema?: Record<string, unknown>
+  readonly rawPayload?: Record<string, unknown>
+  /** Default false: calls run one at a time. */
   readonly supportsParallel?: boolean
-}): Tool<A> => ({ kind: "function", supportsParallel: false, ...tool })
+}
+
+/**
+ * A function tool. `parameters` decodes the model's argument object and gives the JSON Schema the
+ * model sees; `success`, when given, encodes the handler's result into the output the model
+ * reads; the handler may need services (`R`), which whoever builds the registry provides.
+ */
+export const make = <A, I, R = never, S = unknown, SI = unknown>(tool: Common & {
+  readonly parameters: Schema.Schema<A, I>
+  readonly success?: Schema.Schema<S, SI>
+  readonly handler: (args: A, context: ToolContext) => Effect.Effect<NoInfer<S> | StructuredOutput, ToolFailure, R>
+}): Tool<A, R> => ({ kind: "function", ...tool, supportsParallel: tool.supportsParallel ?? false })
 
 /** A custom (freeform) tool: the handler receives the model's raw input text. */
-export const makeCustom = (tool: Omit<Tool<string>, "kind" | "parameters" | "supportsParallel"> & {
+export const makeCustom = <R = never>(tool: Common & {
   readonly format: Record<string, unknown>
-  readonly supportsParallel?: boolean
-}): Tool<string> => ({ kind: "custom", supportsParallel: false, ...tool })
+  readonly handler: (input: string, context: ToolContext) => Effect.Effect<unknown, ToolFailure, R>
+}): Tool<string, R> => ({ kind: "custom", ...tool, supportsParallel: tool.supportsParallel ?? false })
 
 /** The declaration the model sees for a tool. */
-export const spec = (tool: Tool): ToolSpec => ({
+export const spec = (tool: Any): ToolSpec => ({
   name: tool.name,
   description: tool.description,
   toolType: tool.kind,
@@ -79,8 +111,64 @@ export const spec = (tool: Tool): ToolSpec => ({
   ...(tool.rawPayload !== undefined ? { rawPayload: tool.rawPayload } : {})
 })
 
-/** JSON Schema of a parameters Schema, without the `$schema` marker. */
+/**
+ * JSON Schema of a parameters Schema as the model sees it: no `$schema` marker, object properties
+ * in name order (as Codex declares them), arguments marked with `requiredArgument` listed as
+ * required, those marked with `undeclaredArgument` left out, and no empty `required` list.
+ */
 export const parametersJsonSchema = (schema: Schema.Schema<any, any>): Record<string, unknown> => {
-  const { $schema: _ignored, ...rest } = JSONSchema.make(schema) as unknown as Record<string, unknown>
-  return rest
+  const ast = schema.ast
+  const signatures = ast._tag === "TypeLiteral" ? ast.propertySignatures : []
+  if (ast._tag === "TypeLiteral" && signatures.length === 0 && ast.indexSignatures.length === 0) {
+    return { type: "object", properties: {}, additionalProperties: false }
+  }
+  const { $schema: _ignored, ...derived } = JSONSchema.make(schema) as unknown as Record<string, unknown>
+  const hidden = new Set(signatures.filter((ps) => ps.annotations[UndeclaredId] === true).map((ps) => String(ps.name)))
+  const declaredRequired = signatures.filter((ps) => ps.annotations[DeclaredRequiredId] === true).map((ps) => String(ps.name))
+  if (hidden.size > 0 || declaredRequired.length > 0) {
+    const properties = { ...(derived.properties as Record<string, unknown>) }
+    for (const name of hidden) delete properties[name]
+    const required = new Set([...(derived.required as ReadonlyArray<string> ?? []), ...declaredRequired])
+    derived.properties = properties
+    derived.required = signatures.map((ps) => String(ps.name)).filter((name) => required.has(name) && !hidden.has(name))
+  }
+  return canonical(derived) as Record<string, unknown>
 }
+
+/** Objects with their properties in name order and the usual key order; empty `required` lists dropped. */
+const canonical = (node: unknown): unknown => {
+  if (Array.isArray(node)) return node.map(canonical)
+  if (typeof node !== "object" || node === null) return node
+  const record = node as Record<string, unknown>
+  const out: Record<string, unknown> = {}
+  const properties = record.properties
+  const isObject = typeof properties === "object" && properties !== null && !Array.isArray(properties)
+  const first = isObject ? ["type", "properties", "required", "additionalProperties"] : []
+  for (const key of [...first, ...Object.keys(record).filter((key) => !first.includes(key))]) {
+    if (!(key in record)) continue
+    const value = record[key]
+    if (key === "required" && Array.isArray(value) && value.length === 0) continue
+    if (key === "properties" && isObject) {
+      const sorted: Record<string, unknown> = {}
+      for (const name of Object.keys(value as object).sort()) sorted[name] = canonical((value as Record<string, unknown>)[name])
+      out[key] = sorted
+    } else out[key] = canonical(value)
+  }
+  return out
+}
+
+/** Property-signature annotation: the argument is declared required to the model (see `requiredArgument`). */
+export const DeclaredRequiredId: unique symbol = Symbol.for("tscodex/Tool/DeclaredRequired")
+/** Property-signature annotation: the argument is accepted but left out of the declaration. */
+export const UndeclaredId: unique symbol = Symbol.for("tscodex/Tool/Undeclared")
+
+/**
+ * An argument the declaration lists as required while decoding still lets its absence through,
+ * so the handler can answer the model with its own message instead of a decoding error.
+ */
+export const requiredArgument = <A, I>(schema: Schema.Schema<A, I>) =>
+  Schema.optionalWith(schema, { exact: true }).annotations({ [DeclaredRequiredId]: true } as Schema.PropertySignature.Annotations<A>)
+
+/** An optional argument the handler reads but the declaration does not mention. */
+export const undeclaredArgument = <A, I>(schema: Schema.Schema<A, I>) =>
+  Schema.optionalWith(schema, { exact: true }).annotations({ [UndeclaredId]: true } as Schema.PropertySignature.Annotations<A>)

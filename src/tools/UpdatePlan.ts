@@ -11,8 +11,22 @@ export const UPDATED = "Plan updated"
 
 /** Both arguments are checked by hand so that each problem gets its own message. */
 export const Parameters = Schema.Struct({
-  explanation: Schema.optionalWith(Schema.Unknown, { exact: true }),
-  plan: Schema.optionalWith(Schema.Unknown, { exact: true })
+  explanation: Schema.optionalWith(Schema.Unknown.annotations({ jsonSchema: { type: "string" } }), { exact: true }),
+  plan: Tool.requiredArgument(Schema.Unknown.annotations({
+    jsonSchema: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          status: { type: "string", description: "The state of the step: pending, in_progress or completed." },
+          step: { type: "string" }
+        },
+        required: ["step", "status"],
+        additionalProperties: false
+      },
+      description: "Every step of the plan, in order."
+    }
+  }))
 })
 export type Parameters = typeof Parameters.Type
 
@@ -50,8 +64,7 @@ export const readExplanation = (explanation: unknown): string | null =>
 export const make = (store: PlanStore.PlanStore): Tool.Tool<Parameters> =>
   Tool.make({
     name: NAME,
-    description: "Replaces the task plan: an optional explanation and the ordered steps, each pending, " +
-      "in_progress or completed, with at most one step in progress.",
+    description: "Records the task plan as a list of steps with their status. Keep at most one step in_progress at any time; optionally explain what changed since the last update.",
     parameters: Parameters,
     handler: (args) => {
       const plan = readPlan(args.plan)

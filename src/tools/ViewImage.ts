@@ -10,8 +10,8 @@ export const NAME = "view_image"
 
 /** Both arguments are checked by hand so that each problem gets its own message. */
 export const Parameters = Schema.Struct({
-  path: Schema.optionalWith(Schema.Unknown, { exact: true }),
-  detail: Schema.optionalWith(Schema.Unknown, { exact: true })
+  path: Tool.requiredArgument(Schema.Unknown.annotations({ jsonSchema: { type: "string", description: "Path of the image file on this machine." } })),
+  detail: Tool.undeclaredArgument(Schema.Unknown)
 })
 export type Parameters = typeof Parameters.Type
 
@@ -89,13 +89,8 @@ export const make = (workspaceRoot: string = process.cwd()): Effect.Effect<Tool.
     }
     return Tool.make({
       name: NAME,
-      description: "Attaches a local image file (screenshot, chart, photo) so the model can look at it.",
+      description: "Shows a local image file (for example a screenshot or a chart) to the model. Use it when an image the user mentioned by path is not already attached to the conversation.",
       parameters: Parameters,
-      outputSchema: {
-        type: "object",
-        properties: { image_url: { type: "string" }, detail: { type: ["string", "null"] } },
-        required: ["image_url", "detail"]
-      },
       supportsParallel: true,
       handler: (args) =>
         Effect.gen(function*() {

@@ -11,10 +11,22 @@ export const NAME = "write_stdin"
 export const DEFAULT_YIELD_TIME_MS = 250
 
 export const Parameters = Schema.Struct({
-  session_id: Schema.optionalWith(OptionalIntLike, { exact: true }),
-  chars: Schema.optionalWith(TextLike, { exact: true }),
-  yield_time_ms: Schema.optionalWith(IntLike, { exact: true }),
-  max_output_tokens: Schema.optionalWith(OptionalIntLike, { exact: true })
+  session_id: Tool.requiredArgument(OptionalIntLike.annotations({ jsonSchema: { type: "number", description: "The session ID reported by exec_command." } })),
+  chars: Schema.optionalWith(TextLike.annotations({
+    jsonSchema: {
+      type: "string",
+      description: "Text to send to standard input; leave empty to only collect new output."
+    }
+  }), { exact: true }),
+  yield_time_ms: Schema.optionalWith(IntLike.annotations({
+    jsonSchema: { type: "number", description: "Milliseconds to wait for the command to finish before returning." }
+  }), { exact: true }),
+  max_output_tokens: Schema.optionalWith(OptionalIntLike.annotations({
+    jsonSchema: {
+      type: "number",
+      description: "Upper bound on the tokens of output returned; longer output is cut in the middle."
+    }
+  }), { exact: true })
 })
 export type Parameters = typeof Parameters.Type
 
@@ -22,7 +34,7 @@ export type Parameters = typeof Parameters.Type
 export const make = (manager: UnifiedExecManager): Tool.Tool<Parameters> =>
   Tool.make({
     name: NAME,
-    description: "Writes characters to a running exec session and returns the output it produced since.",
+    description: "Sends characters to the standard input of a running exec session and returns its new output.",
     parameters: Parameters,
     handler: (args) => {
       if (args.session_id === undefined) {

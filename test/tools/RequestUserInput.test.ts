@@ -53,8 +53,8 @@ describe("request_user_input", () => {
   it.effect("the tool's own description names the modes it works in", () =>
     Effect.gen(function*() {
       const userInput = yield* UserInput.make()
-      expect(RequestUserInput.make(userInput).description).toMatch(/Plan mode only\.$/)
-      expect(RequestUserInput.make(userInput, { defaultModeAllowed: true }).description).toMatch(/Default and Plan mode only\.$/)
+      expect(RequestUserInput.make(userInput).description).toMatch(/Only available in Plan mode\.$/)
+      expect(RequestUserInput.make(userInput, { defaultModeAllowed: true }).description).toMatch(/Only available in Default and Plan mode\.$/)
     }))
 
   it.effect("in Default mode (the exec CLI) it answers exactly that it is unavailable, as plain text", () =>

@@ -1,6 +1,6 @@
 /** ToolRegistry: order, replacement, unknown tools, argument errors and failures as results. */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Schema } from "effect"
+import { Context, Effect, Either, Layer, Schema } from "effect"
 import { toolCall, toResponsesInputUnsafe } from "../../src/protocol/Items.js"
 import { serializeToolSpec } from "../../src/protocol/Prompt.js"
 import * as Tool from "../../src/tools/Tool.js"
@@ -107,4 +107,44 @@ describe("ToolRegistry", () => {
       strict: false
     })
   })
+
+  it.effect("provides the services a tool needs once, where the registry layer is built", () =>
+    Effect.gen(function*() {
+      class Greeting extends Context.Tag("test/Greeting")<Greeting, { readonly word: string }>() {}
+      const greet = Tool.make({
+        name: "greet",
+        description: "greets",
+        parameters: Schema.Struct({ who: Schema.String }),
+        handler: (args) => Effect.map(Greeting, (greeting) => `${greeting.word}, ${args.who}`)
+      })
+      // @ts-expect-error a tool that needs a service cannot go into a registry built without one
+      ToolRegistry.make([greet])
+      const registryLayer: Layer.Layer<ToolRegistry.ToolRegistry, never, Greeting> = ToolRegistry.layer([greet, echo("a", "1")])
+      const registry = yield* ToolRegistry.ToolRegistry.pipe(
+        Effect.provide(registryLayer.pipe(Layer.provide(Layer.succeed(Greeting, { word: "hello" }))))
+      )
+      const result = yield* registry.execute(toolCall("c1", "greet", { who: "you" }), context)
+      expect(result.output).toBe("hello, you")
+    }))
+
+  it.effect("encodes plain results with the success Schema, and reports a result it cannot encode", () =>
+    Effect.gen(function*() {
+      const Point = Schema.Struct({ x: Schema.Number, at: Schema.DateFromString })
+      const point = Tool.make({
+        name: "point",
+        description: "a point",
+        parameters: Schema.Struct({ x: Schema.Number }),
+        success: Point,
+        handler: (args) =>
+          args.x < 0
+            ? Effect.succeed({ x: args.x, at: "not a date" as unknown as Date })
+            : Effect.succeed({ x: args.x, at: new Date(0) })
+      })
+      const registry = ToolRegistry.make([point])
+      const good = yield* registry.execute(toolCall("c1", "point", { x: 1 }), context)
+      expect(good).toMatchObject({ isError: false, output: { x: 1, at: "1970-01-01T00:00:00.000Z" } })
+      const bad = yield* registry.execute(toolCall("c2", "point", { x: -1 }), context)
+      expect(bad.isError).toBe(true)
+      expect((bad.output as { error: string }).error).toMatch(/^InvalidOutput: at: Expected DateFromSelf/)
+    }))
 })

@@ -6,14 +6,16 @@ import { agentId, ID_REQUIRED } from "./Arguments.js"
 
 export const NAME = "close_agent"
 
-export const Parameters = Schema.Struct({ id: Schema.optionalWith(Schema.Unknown, { exact: true }) })
+export const Parameters = Schema.Struct({
+  id: Tool.requiredArgument(Schema.Unknown.annotations({ jsonSchema: { type: "string", description: "The id of the agent to close." } }))
+})
 export type Parameters = typeof Parameters.Type
 
 /** close_agent over `manager`: `{"status": <status before closing>}`. */
 export const make = (manager: SubAgents.SubAgents): Tool.Tool<Parameters> =>
   Tool.make({
     name: NAME,
-    description: "Stops a sub-agent once its queued work is done and returns the status it had before closing.",
+    description: "Shuts an agent down when its work is finished or no longer needed, and returns its last status.",
     parameters: Parameters,
     handler: (args) => {
       const id = agentId(args.id)

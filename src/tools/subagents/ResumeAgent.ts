@@ -6,14 +6,16 @@ import { agentId, ID_REQUIRED } from "./Arguments.js"
 
 export const NAME = "resume_agent"
 
-export const Parameters = Schema.Struct({ id: Schema.optionalWith(Schema.Unknown, { exact: true }) })
+export const Parameters = Schema.Struct({
+  id: Tool.requiredArgument(Schema.Unknown.annotations({ jsonSchema: { type: "string", description: "The id of the agent to resume." } }))
+})
 export type Parameters = typeof Parameters.Type
 
 /** resume_agent over `manager`: `{"status": ...}`, `pending_init` when the agent was restarted. */
 export const make = (manager: SubAgents.SubAgents): Tool.Tool<Parameters> =>
   Tool.make({
     name: NAME,
-    description: "Restarts a closed sub-agent, keeping its conversation, and returns its status.",
+    description: "Brings a closed agent back so it can receive send_input calls again.",
     parameters: Parameters,
     handler: (args) => {
       const id = agentId(args.id)

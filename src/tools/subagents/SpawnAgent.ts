@@ -11,12 +11,50 @@ export const NOTHING_TO_SEND = "Provide one of: message or items"
 
 /** `agent_type` is accepted for compatibility and has no effect. */
 export const Parameters = Schema.Struct({
-  message: Schema.optionalWith(Schema.Unknown, { exact: true }),
-  items: Schema.optionalWith(Schema.Unknown, { exact: true }),
-  agent_type: Schema.optionalWith(Schema.Unknown, { exact: true }),
-  fork_context: Schema.optionalWith(Truthy, { exact: true }),
-  model: Schema.optionalWith(Schema.Unknown, { exact: true }),
-  reasoning_effort: Schema.optionalWith(Schema.Unknown, { exact: true })
+  message: Schema.optionalWith(Schema.Unknown.annotations({
+    jsonSchema: { type: "string", description: "The task for the new agent as plain text. Give either this or items." }
+  }), { exact: true }),
+  items: Schema.optionalWith(Schema.Unknown.annotations({
+    jsonSchema: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          image_url: { type: "string", description: "Address of the image, used when type is image." },
+          name: { type: "string", description: "Name to display, used when type is skill or mention." },
+          path: {
+            type: "string",
+            description: "Path of a local image (local_image), of a skill file (skill), or the target of a mention such as app://<connector-id> (mention)."
+          },
+          text: { type: "string", description: "The text itself, used when type is text." },
+          type: { type: "string", description: "Kind of item: text, image, local_image, skill or mention." }
+        },
+        additionalProperties: false
+      },
+      description: "Structured input items (text, images, skills, mentions). Give either this or message, not both."
+    }
+  }), { exact: true }),
+  agent_type: Schema.optionalWith(Schema.Unknown.annotations({
+    jsonSchema: {
+      type: "string",
+      description: "The role of the new agent: \"default\" (general purpose), \"explorer\" (reads and answers questions about the code base, no edits) or \"worker\" (implements a well-defined change). Defaults to \"default\"."
+    }
+  }), { exact: true }),
+  fork_context: Schema.optionalWith(Truthy.annotations({
+    jsonSchema: {
+      type: "boolean",
+      description: "When true, the new agent starts with a copy of the current conversation, so the message only needs to describe its part of the work."
+    }
+  }), { exact: true }),
+  model: Schema.optionalWith(Schema.Unknown.annotations({
+    jsonSchema: { type: "string", description: "A different model for the new agent; by default it uses yours." }
+  }), { exact: true }),
+  reasoning_effort: Schema.optionalWith(Schema.Unknown.annotations({
+    jsonSchema: {
+      type: "string",
+      description: "A different reasoning effort for the new agent; by default it uses yours."
+    }
+  }), { exact: true })
 })
 export type Parameters = typeof Parameters.Type
 
@@ -24,7 +62,15 @@ export type Parameters = typeof Parameters.Type
 export const make = (manager: SubAgents.SubAgents): Tool.Tool<Parameters> =>
   Tool.make({
     name: NAME,
-    description: "Starts a sub-agent on a task given as a message or input items, and returns its id and nickname.",
+    description: "Starts a sub-agent that works on a task in parallel with you and returns its id.\n" +
+      "\n" +
+      "Only spawn agents when the user explicitly asks for sub-agents, delegation or parallel work; otherwise do the work yourself.\n" +
+      "\n" +
+      "Guidelines:\n" +
+      "- Give each agent a self-contained task with all the context it needs; it does not see your conversation unless fork_context is set.\n" +
+      "- Split work into independent pieces so agents do not edit the same files.\n" +
+      "- Keep working on your own part while agents run, and use wait_agent only when you need their results.\n" +
+      "- Close agents you no longer need with close_agent.",
     parameters: Parameters,
     handler: (args, context) => {
       const message = optionalText(args.message)

@@ -14,8 +14,19 @@ export const IDS_NOT_LIST = "Error: `ids` must be a non-empty list."
 export const IDS_BLANK = "Error: `ids` must include at least one non-empty id."
 
 export const Parameters = Schema.Struct({
-  ids: Schema.optionalWith(Schema.Unknown, { exact: true }),
-  timeout_ms: Schema.optionalWith(OptionalIntLike, { exact: true })
+  ids: Tool.requiredArgument(Schema.Unknown.annotations({
+    jsonSchema: {
+      type: "array",
+      items: { type: "string" },
+      description: "The ids of the agents to wait for; the call returns as soon as any of them is done."
+    }
+  })),
+  timeout_ms: Schema.optionalWith(OptionalIntLike.annotations({
+    jsonSchema: {
+      type: "number",
+      description: "How long to wait, in milliseconds (default 30000, between 10000 and 3600000). Prefer long waits over frequent polling."
+    }
+  }), { exact: true })
 })
 export type Parameters = typeof Parameters.Type
 
@@ -26,7 +37,7 @@ export type Parameters = typeof Parameters.Type
 export const make = (manager: SubAgents.SubAgents): Tool.Tool<Parameters> =>
   Tool.make({
     name: NAME,
-    description: "Waits until any of the given sub-agents completes, fails or is closed, and returns their statuses.",
+    description: "Waits until at least one of the given agents reaches a final status (completed, errored, shutdown or not found) or the timeout passes, and returns the status of each. A timeout returns an empty status map with timed_out set.",
     parameters: Parameters,
     handler: (args) => {
       if (!Array.isArray(args.ids) || args.ids.length === 0) return Effect.succeed(IDS_NOT_LIST)

@@ -198,7 +198,8 @@ export const makePtyBackend = (pty: PtyModule): ExecBackend => ({
           finished
             ? Effect.fail(new ExecBackendError({ reason: "Write", message: "cannot write to the process: it has exited" }))
             : Effect.try({
-              try: () => terminal.write(Buffer.from(bytes)),
+              // the declarations say string, but the Unix terminal writes a Buffer to its socket as it is
+              try: () => terminal.write(Buffer.from(bytes) as unknown as string),
               catch: (cause) =>
                 new ExecBackendError({ reason: "Write", message: `cannot write to the process: ${describe(cause)}` })
             })

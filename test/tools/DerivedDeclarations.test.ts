@@ -1,0 +1,80 @@
+/** Built-in tools: the declarations derived from their parameter Schemas equal prompts/exec_tools.json, structure for structure. */
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Either, Layer, Schema } from "effect"
+import * as NodeFs from "node:fs"
+import * as NodePath from "node:path"
+import * as SubAgents from "../../src/agent/SubAgents.js"
+import * as Environment from "../../src/config/Environment.js"
+import { serializeToolSpec } from "../../src/protocol/Prompt.js"
+import * as ExecModeTools from "../../src/tools/ExecModeTools.js"
+import * as PlanStore from "../../src/tools/PlanStore.js"
+import * as SubAgentTools from "../../src/tools/SubAgentTools.js"
+import * as Tool from "../../src/tools/Tool.js"
+import * as ToolDeclarations from "../../src/tools/ToolDeclarations.js"
+import * as UserInput from "../../src/tools/UserInput.js"
+
+const FILE = NodePath.resolve(import.meta.dirname, "..", "..", "prompts", "exec_tools.json")
+const declared = JSON.parse(NodeFs.readFileSync(FILE, "utf8")) as Array<Record<string, unknown>>
+
+/** What a tool's own fields declare, ignoring any verbatim declaration attached to it. */
+const derived = (tool: Tool.Any): Record<string, unknown> => {
+  const { rawPayload: _ignored, ...spec } = Tool.spec(tool)
+  return Either.getOrThrow(serializeToolSpec(spec))
+}
+
+/** Every object's keys in order, so that a reordering shows up too. */
+const keyOrder = (value: unknown): unknown =>
+  Array.isArray(value)
+    ? value.map(keyOrder)
+    : value !== null && typeof value === "object"
+    ? Object.entries(value).map(([k, v]) => [k, keyOrder(v)])
+    : null
+
+const services = Layer.mergeAll(
+  NodeContext.layer,
+  Environment.layerValue({}),
+  PlanStore.layer,
+  UserInput.layer
+)
+
+describe("derived tool declarations", () => {
+  it.scoped("of the exec-mode and collaboration tools equal exec_tools.json, in its order", () =>
+    Effect.gen(function*() {
+      const declarations = yield* ToolDeclarations.load()
+      const tools = [
+        ...(yield* ExecModeTools.make()),
+        ...SubAgentTools.collaborationTools(yield* SubAgents.make(), declarations)
+      ]
+      const ours = tools.map(derived)
+      expect(ours.map((d) => d.name ?? d.type)).toEqual(declared.map((d) => d.name ?? d.type))
+      for (const [index, declaration] of declared.entries()) {
+        expect(ours[index], String(declaration.name ?? declaration.type)).toEqual(declaration)
+        expect(keyOrder(ours[index]), String(declaration.name ?? declaration.type)).toEqual(keyOrder(declaration))
+      }
+    }).pipe(Effect.provide(services)))
+})
+
+describe("parametersJsonSchema", () => {
+  it("lists requiredArgument fields as required, leaves undeclaredArgument fields out, and sorts properties", () => {
+    const schema = Schema.Struct({
+      zeta: Schema.String,
+      alpha: Tool.requiredArgument(Schema.Unknown.annotations({ jsonSchema: { type: "string" } })),
+      hidden: Tool.undeclaredArgument(Schema.Unknown),
+      beta: Schema.optionalWith(Schema.Number, { exact: true })
+    })
+    const json = Tool.parametersJsonSchema(schema)
+    expect(json).toEqual({
+      type: "object",
+      properties: { alpha: { type: "string" }, beta: { type: "number" }, zeta: { type: "string" } },
+      required: ["zeta", "alpha"],
+      additionalProperties: false
+    })
+    expect(Object.keys(json.properties as object)).toEqual(["alpha", "beta", "zeta"])
+    expect(Schema.decodeUnknownSync(schema)({ zeta: "z" })).toEqual({ zeta: "z" })
+  })
+
+  it("declares an empty parameter Struct as an object without properties", () => {
+    expect(Tool.parametersJsonSchema(Schema.Struct({}))).toEqual({ type: "object", properties: {}, additionalProperties: false })
+  })
+})
