@@ -10,15 +10,17 @@ import { decodeSse } from "../src/model/Sse.js"
 import { userMessage } from "../src/protocol/Items.js"
 import { decodeResponsesEvent } from "../src/protocol/ResponsesWire.js"
 
-const DELTAS = 25_000
+const DELTAS = Number(process.env.BENCH_DELTAS ?? 25_000)
 const CHUNK_BYTES = 16 * 1024
-const RUNS = 5
+const RUNS = Number(process.env.BENCH_SSE_RUNS ?? 5)
 
 export interface SseDecodeResult {
   /** Events per second through decodeSse, JSON.parse and the event schemas (best of the runs). */
   readonly eventsPerSecond: number
-  /** Events per second through the whole client (HTTP body to ModelEvents, in memory). */
+  /** Events per second through the whole client (HTTP body to ModelEvents, in memory, 16 KB chunks). */
   readonly clientEventsPerSecond: number
+  /** The same with one body chunk per event, as a provider streaming event by event delivers them. */
+  readonly perEventChunkEventsPerSecond: number
   readonly events: number
 }
 
@@ -56,10 +58,29 @@ const decodeOnly = (chunks: ReadonlyArray<Uint8Array>) =>
     Stream.runFoldEffect(0, (n, decoded) => (Either.isRight(decoded) ? Effect.succeed(n + 1) : Effect.die(decoded.left)))
   )
 
-const throughClient = (text: string) =>
+/** The body cut after every event. */
+const perEvent = (text: string): ReadonlyArray<Uint8Array> => {
+  const encoder = new TextEncoder()
+  return text.split("\n\n").filter((piece) => piece !== "").map((piece) => encoder.encode(piece + "\n\n"))
+}
+
+/** A body delivered in the given chunks, one chunk per read. */
+const bodyOf = (chunks: ReadonlyArray<Uint8Array>): ReadableStream<Uint8Array> => {
+  let next = 0
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (next < chunks.length) controller.enqueue(chunks[next++]!)
+      else controller.close()
+    }
+  })
+}
+
+const throughClient = (chunks: ReadonlyArray<Uint8Array>) =>
   Effect.gen(function* () {
     const http = HttpClient.make((request) =>
-      Effect.succeed(HttpClientResponse.fromWeb(request, new Response(text, { status: 200, headers: { "content-type": "text/event-stream" } })))
+      Effect.succeed(
+        HttpClientResponse.fromWeb(request, new Response(bodyOf(chunks), { status: 200, headers: { "content-type": "text/event-stream" } }))
+      )
     )
     const client = yield* ResponsesModelClient.make({
       provider: { ...providerDefaults, id: "bench", name: "bench", baseUrl: "http://127.0.0.1:1/v1" },
@@ -89,14 +110,22 @@ export const runSseDecodeBench = async (): Promise<SseDecodeResult> => {
   const text = streamText()
   const chunks = chunked(text)
   const decode = await best(() => Effect.runPromise(decodeOnly(chunks)))
-  const client = await best(() => Effect.runPromise(throughClient(text)))
-  return { eventsPerSecond: decode.perSecond, clientEventsPerSecond: client.perSecond, events: decode.count }
+  const client = await best(() => Effect.runPromise(throughClient(chunks)))
+  const single = perEvent(text)
+  const perChunk = await best(() => Effect.runPromise(throughClient(single)))
+  return {
+    eventsPerSecond: decode.perSecond,
+    clientEventsPerSecond: client.perSecond,
+    perEventChunkEventsPerSecond: perChunk.perSecond,
+    events: decode.count
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const result = await runSseDecodeBench()
   console.log(
     `SSE decode: ${result.events} events, ${Math.round(result.eventsPerSecond)} events/s (target 200000); ` +
-      `whole client: ${Math.round(result.clientEventsPerSecond)} events/s`
+      `whole client: ${Math.round(result.clientEventsPerSecond)} events/s in 16 KB chunks, ` +
+      `${Math.round(result.perEventChunkEventsPerSecond)} events/s with one chunk per event`
   )
 }
