@@ -12,7 +12,6 @@ const common = {
   external: ["@lydell/node-pty", "@libsql/client", "libsql"],
   banner: { js: "import { createRequire as __tscodexCreateRequire } from 'node:module'; const require = __tscodexCreateRequire(import.meta.url);" },
   minify: true,
-  keepNames: true,
   logLevel: "warning"
 }
 

@@ -1,10 +1,9 @@
 /** ResponsesModelClient: the ModelClient that talks to a Responses API over HTTP and SSE. */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpClient from "@effect/platform/HttpClient"
-import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import { Chunk, Clock, Duration, Effect, Either, Layer, Option, Ref, Stream } from "effect"
+import { Clock, Duration, Effect, Either, Layer, Option, Ref, Stream } from "effect"
 import { CodexConfig, type ProviderInfo } from "../config/CodexConfig.js"
 import { Environment } from "../config/Environment.js"
 import { uuid7 } from "../protocol/Ids.js"
@@ -13,14 +12,13 @@ import type { Prompt } from "../protocol/Prompt.js"
 import { lenientText } from "../protocol/ResponsesWire.js"
 import { ModelClient } from "./ModelClient.js"
 import { ApiError, type ModelError, RetryableStreamError, StreamIdleTimeout } from "./ModelError.js"
-import { makeFramer } from "./Sse.js"
 import * as UserAgent from "./UserAgent.js"
 import * as ErrorText from "./internal/errorText.js"
 import * as Request from "./internal/request.js"
 import { TransportConfigError } from "./internal/proxy.js"
-import { makeResponseParser, type Step } from "./internal/responseParser.js"
+import { readBody } from "./internal/bodyReader.js"
 import * as WireHttpClient from "./internal/wireHttpClient.js"
-import { requestRetry, retryingStream } from "./retry.js"
+import { type Offer, requestRetry, retryingAttempts } from "./retry.js"
 
 export { modelsHeaders, modelsUrl, responsesBody, responsesHeaders, responsesUrl } from "./internal/request.js"
 
@@ -76,10 +74,6 @@ const configFailure = (error: unknown): TransportConfigError | undefined => {
   return cause instanceof TransportConfigError ? cause : undefined
 }
 
-class IdleTimeout {
-  readonly _tag = "IdleTimeout"
-}
-
 /** Builds a client from options; needs an HttpClient and the Environment (API key, extra headers). */
 export const make = (options: Options): Effect.Effect<ResponsesModelClient, never, HttpClient.HttpClient | Environment> =>
   Effect.gen(function* () {
@@ -128,47 +122,21 @@ export const make = (options: Options): Effect.Effect<ResponsesModelClient, neve
         )
       })
 
-    /** The events of one response body. */
-    const readBody = (
-      ctx: ErrorText.RequestContext,
-      response: HttpClientResponse.HttpClientResponse
-    ): Stream.Stream<ModelEvent, ModelError> => {
-      const framer = makeFramer()
-      const parser = makeResponseParser(ctx)
-      const diagnostics = () => ({ ...parser.diagnostics, rawLines: framer.stats.rawLines })
-      const broken = (error: IdleTimeout | HttpClientError.ResponseError): ModelError => {
-        if (error instanceof IdleTimeout) {
-          return new StreamIdleTimeout({
+    /** Reads one response body, handing its events to `offer`. */
+    const readResponse = (ctx: ErrorText.RequestContext, response: HttpClientResponse.HttpClientResponse, offer: Offer) =>
+      readBody(ctx, response, {
+        idleMillis,
+        offer,
+        idle: (diagnostics) =>
+          new StreamIdleTimeout({
             idleMillis,
-            message: ErrorText.transportMessage(ctx, diagnostics(), "ReadTimeout", `no data received for ${idleMillis} ms`)
-          })
+            message: ErrorText.transportMessage(ctx, diagnostics, "ReadTimeout", `no data received for ${idleMillis} ms`)
+          }),
+        broken: (cause, diagnostics) => {
+          const { exception, detail } = transportDetail(cause)
+          return new RetryableStreamError({ message: ErrorText.transportMessage(ctx, diagnostics, exception, detail) })
         }
-        const { exception, detail } = transportDetail(error)
-        return new RetryableStreamError({ message: ErrorText.transportMessage(ctx, diagnostics(), exception, detail) })
-      }
-      const end = Stream.suspend(() => {
-        const step = parser.handle(framer.end())
-        if (step.done || step.failure !== undefined) return Stream.make<[Step]>(step)
-        const failure = parser.finish()
-        const last: Step = failure === undefined ? step : { ...step, failure }
-        return Stream.make(last)
       })
-      return response.stream.pipe(
-        Stream.timeoutFail(() => new IdleTimeout(), Duration.millis(idleMillis)),
-        Stream.mapError(broken),
-        Stream.decodeText(),
-        Stream.mapChunks((texts) => Chunk.of(parser.handle(framer.push(Chunk.join(texts, ""))))),
-        Stream.concat(end),
-        Stream.takeUntil((step) => step.done || step.failure !== undefined),
-        Stream.flatMap(
-          (step) => {
-            const events = Stream.fromIterable(step.events)
-            return step.failure === undefined ? events : Stream.concat(events, Stream.fail(step.failure))
-          },
-          { concurrency: 1 }
-        )
-      )
-    }
 
     const stream = (prompt: Prompt): Stream.Stream<ModelEvent, ModelError> =>
       Stream.unwrap(
@@ -181,12 +149,11 @@ export const make = (options: Options): Effect.Effect<ResponsesModelClient, neve
             onLeft: Effect.fail,
             onRight: (value) => Effect.succeed(JSON.stringify(value))
           })
-          const attempt = Stream.unwrapScoped(
-            Effect.map(send(ctx, body, prompt).pipe(Effect.retry(requestRetry(provider.requestMaxRetries))), (response) =>
-              readBody(ctx, response)
+          const attempt = (offer: Offer) =>
+            Effect.flatMap(send(ctx, body, prompt).pipe(Effect.retry(requestRetry(provider.requestMaxRetries))), (response) =>
+              readResponse(ctx, response, offer)
             )
-          )
-          return retryingStream(attempt, Math.max(0, provider.streamMaxRetries))
+          return retryingAttempts(attempt, Math.max(0, provider.streamMaxRetries))
         })
       )
 

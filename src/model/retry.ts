@@ -15,7 +15,7 @@
  *
  * Context-length failures are never retried (they are not retryable errors at all).
  */
-import { Duration, Effect, Mailbox, Schedule, ScheduleDecision, Stream } from "effect"
+import { Chunk, Duration, Effect, Mailbox, Schedule, ScheduleDecision, Stream } from "effect"
 import { ModelEvent } from "../protocol/ModelEvent.js"
 import { isRetryable, type ModelError } from "./ModelError.js"
 
@@ -67,20 +67,24 @@ export const reconnecting = (notice: RetryNotice): ModelEvent =>
     error: notice.error.message
   })
 
+/** Where an attempt hands over its events, in order, as they are read. */
+export type Offer = (events: ReadonlyArray<ModelEvent>) => void
+
 /**
  * Runs `attempt` and, when it fails with a retryable error, runs it again (up to `max` times),
  * emitting a `StreamError` notice before each wait. Events of a failed attempt that were already
- * emitted stay emitted; its `Completed` never comes, so its items are dropped.
+ * emitted stay emitted; its `Completed` never comes, so its items are dropped. Attempts hand their
+ * events over in batches, without a stream of their own.
  */
-export const retryingStream = <R>(
-  attempt: Stream.Stream<ModelEvent, ModelError, R>,
+export const retryingAttempts = <R>(
+  attempt: (offer: Offer) => Effect.Effect<void, ModelError, R>,
   max: number
 ): Stream.Stream<ModelEvent, ModelError, R> =>
   Stream.unwrapScoped(
     Effect.gen(function* () {
       const mailbox = yield* Mailbox.make<ModelEvent, ModelError>()
-      yield* attempt.pipe(
-        Stream.runForEachChunk((chunk) => mailbox.offerAll(chunk)),
+      const offer: Offer = (events) => void mailbox.unsafeOfferAll(events)
+      yield* Effect.suspend(() => attempt(offer)).pipe(
         Effect.retry(retryPolicy(max, (notice) => Effect.asVoid(mailbox.offer(reconnecting(notice))))),
         Mailbox.into(mailbox),
         Effect.forkScoped
@@ -88,3 +92,10 @@ export const retryingStream = <R>(
       return Mailbox.toStream(mailbox)
     })
   )
+
+/** `retryingAttempts` for an attempt that is a Stream. */
+export const retryingStream = <R>(
+  attempt: Stream.Stream<ModelEvent, ModelError, R>,
+  max: number
+): Stream.Stream<ModelEvent, ModelError, R> =>
+  retryingAttempts((offer) => Stream.runForEachChunk(attempt, (chunk) => Effect.sync(() => offer(Chunk.toReadonlyArray(chunk)))), max)

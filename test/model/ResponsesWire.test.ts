@@ -5,7 +5,8 @@ import {
   decodeResponsesEvent,
   isUnknownEvent,
   knownEventTypes,
-  ResponsesRequest
+  ResponsesRequest,
+  textDelta
 } from "../../src/protocol/ResponsesWire.js"
 
 describe("ResponsesWire", () => {
@@ -25,6 +26,29 @@ describe("ResponsesWire", () => {
   it("reads a missing or non-string delta leniently", () => {
     expect(Either.getOrThrow(decodeResponsesEvent({ type: "response.output_text.delta" }))).toMatchObject({ delta: "" })
     expect(Either.getOrThrow(decodeResponsesEvent({ type: "response.output_text.delta", delta: 5 }))).toMatchObject({ delta: "5" })
+  })
+
+  it("reads text deltas by hand exactly as the event schema decodes them", () => {
+    const payloads: ReadonlyArray<Record<string, unknown>> = [
+      { type: "response.output_text.delta", delta: "hi", item_id: "m", output_index: 0, content_index: 0, sequence_number: 3 },
+      { type: "response.output_text.delta" },
+      { type: "response.output_text.delta", delta: null },
+      { type: "response.output_text.delta", delta: 5 },
+      { type: "response.output_text.delta", delta: { a: 1 } },
+      { type: "response.output_text.delta", delta: "x", item_id: 7 },
+      { type: "response.output_text.delta", delta: "x", output_index: "0" },
+      { type: "response.output_text.delta", delta: "x", content_index: null },
+      { type: "response.output_text.delta", delta: "x", sequence_number: "1" },
+      { type: "response.output_text.delta", delta: "x", extra: [1] },
+      { type: "response.output_text.done", text: "x" }
+    ]
+    for (const raw of payloads) {
+      const decoded = decodeResponsesEvent(raw)
+      const expected = Either.isRight(decoded) && decoded.right.type === "response.output_text.delta" && "delta" in decoded.right
+        ? decoded.right.delta
+        : undefined
+      expect(textDelta(raw), JSON.stringify(raw)).toBe(expected)
+    }
   })
 
   it("fails a known event with a malformed body", () => {

@@ -13,7 +13,8 @@ import {
   isUnknownEvent,
   lenientText,
   type OutputItem,
-  type ResponsesEvent
+  type ResponsesEvent,
+  textDelta
 } from "../../protocol/ResponsesWire.js"
 import { type ModelError, ModelOutputInvalid, RetryableStreamError } from "../ModelError.js"
 import type { SseEvent } from "../Sse.js"
@@ -147,6 +148,12 @@ export const makeResponseParser = (ctx: RequestContext): ResponseParser => {
       return new RetryableStreamError({ message: invalidJsonMessage(ctx, sse.event, (error as Error).message, sse.data) })
     }
     const raw = asObject(json) ?? {}
+    const delta = textDelta(raw)
+    if (delta !== undefined) {
+      diagnostics.lastEventType = "response.output_text.delta"
+      out.push(ModelEvent.AssistantDelta({ delta }))
+      return undefined
+    }
     const decoded = decodeResponsesEvent(raw, sse.event)
     const event: ResponsesEvent | undefined = Either.isRight(decoded) ? decoded.right : undefined
     diagnostics.lastEventType = typeof raw.type === "string" ? raw.type : sse.event

@@ -75,7 +75,33 @@ const bodyBytes = (request: HttpClientRequest.HttpClientRequest): Uint8Array | s
   }
 }
 
-const toWebResponse = (incoming: Http.IncomingMessage): Response => {
+/** The bodies of this client's responses, by request, for `nodeBody`. */
+const bodies = new WeakMap<HttpClientRequest.HttpClientRequest, { readonly incoming: Http.IncomingMessage; taken: boolean }>()
+
+/**
+ * A web stream over the body that touches `incoming` only once read: until then the body can be
+ * read straight from the socket with `nodeBody` instead.
+ */
+const lazyWebBody = (incoming: Http.IncomingMessage, onTaken: () => void): ReadableStream<Uint8Array> => {
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined
+  return new ReadableStream<Uint8Array>(
+    {
+      pull: async (controller) => {
+        if (reader === undefined) {
+          onTaken()
+          reader = (Readable.toWeb(incoming) as ReadableStream<Uint8Array>).getReader()
+        }
+        const { done, value } = await reader.read()
+        if (done) controller.close()
+        else controller.enqueue(value)
+      },
+      cancel: (reason) => (reader !== undefined ? reader.cancel(reason) : void incoming.destroy())
+    },
+    { highWaterMark: 0 }
+  )
+}
+
+const toWebResponse = (request: HttpClientRequest.HttpClientRequest, incoming: Http.IncomingMessage): Response => {
   const headers = new Headers()
   for (const [name, value] of Object.entries(incoming.headers)) {
     if (Array.isArray(value)) for (const v of value) headers.append(name, v)
@@ -83,8 +109,81 @@ const toWebResponse = (incoming: Http.IncomingMessage): Response => {
   }
   const status = incoming.statusCode ?? 500
   const noBody = status === 204 || status === 205 || status === 304
-  if (noBody) incoming.resume()
-  return new Response(noBody ? null : (Readable.toWeb(incoming) as ReadableStream<Uint8Array>), { status, headers })
+  if (noBody) {
+    incoming.resume()
+    return new Response(null, { status, headers })
+  }
+  const entry = { incoming, taken: false }
+  bodies.set(request, entry)
+  return new Response(lazyWebBody(incoming, () => (entry.taken = true)), { status, headers })
+}
+
+/** A response body read straight from the socket, event by event (see `nodeBody`). */
+export interface NodeBody {
+  /**
+   * Reads the body: `chunk` sees each piece as it arrives and returns a value to stop reading,
+   * `end` gives the value at the end of the body, `broken` the error of a body that broke off.
+   * Interrupting the read closes the connection.
+   */
+  readonly read: <A, E>(
+    chunk: (bytes: Uint8Array) => A | undefined,
+    end: () => A,
+    broken: (cause: unknown) => E
+  ) => Effect.Effect<A, E>
+}
+
+/** The body of a response of this client, unless it is already being read another way. */
+export const nodeBody = (response: HttpClientResponse.HttpClientResponse): NodeBody | undefined => {
+  const entry = bodies.get(response.request)
+  if (entry === undefined || entry.taken) return undefined
+  const incoming = entry.incoming
+  return {
+    read: (chunk, end, broken) =>
+      Effect.async((resume) => {
+        entry.taken = true
+        let settled = false
+        const cleanup = () => {
+          settled = true
+          incoming.off("data", onData)
+          incoming.off("end", onEnd)
+          incoming.off("error", onError)
+          incoming.off("close", onClose)
+        }
+        const onData = (bytes: Buffer) => {
+          if (settled) return
+          const stop = chunk(bytes)
+          if (stop === undefined) return
+          cleanup()
+          // whatever follows the last event is not needed
+          if (!incoming.complete) incoming.destroy()
+          resume(Effect.succeed(stop))
+        }
+        const onEnd = () => {
+          if (settled) return
+          cleanup()
+          resume(Effect.succeed(end()))
+        }
+        const onError = (cause: unknown) => {
+          if (settled) return
+          cleanup()
+          resume(Effect.fail(broken(cause)))
+        }
+        const onClose = () => {
+          if (settled || incoming.complete) return
+          onError(Object.assign(new Error("aborted"), { code: "ECONNRESET" }))
+        }
+        incoming.on("data", onData)
+        incoming.once("end", onEnd)
+        incoming.once("error", onError)
+        incoming.once("close", onClose)
+        incoming.resume()
+        return Effect.sync(() => {
+          if (settled) return
+          cleanup()
+          incoming.destroy()
+        })
+      })
+  }
 }
 
 /** Writes the request on an open connection and waits for the response head. */
@@ -127,7 +226,7 @@ const exchange = (
       // one connection per request: it ends with its response
       incoming.once("close", () => socket.destroy())
       try {
-        resume(Effect.succeed(HttpClientResponse.fromWeb(request, toWebResponse(incoming))))
+        resume(Effect.succeed(HttpClientResponse.fromWeb(request, toWebResponse(request, incoming))))
       } catch (cause) {
         incoming.destroy()
         fail(cause)
