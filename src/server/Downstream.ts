@@ -16,8 +16,14 @@ import * as ServerConfig from "./ServerConfig.js"
 export class ModelsRequestError extends Data.TaggedError("ModelsRequestError")<{ readonly message: string }> {}
 
 export interface Downstream {
-  /** Sends one chat request (translated for Messages when so configured) when run, and yields its chunks. */
-  readonly openRound: (request: Readonly<Record<string, unknown>>) => Stream.Stream<ChatChunk, OutcommingStreamError>
+  /**
+   * Sends one chat request (translated for Messages when so configured) when run, and yields its
+   * chunks; `onStatus` hears the HTTP status of the answer (for the access log).
+   */
+  readonly openRound: (
+    request: Readonly<Record<string, unknown>>,
+    onStatus?: (status: number) => void
+  ) => Stream.Stream<ChatChunk, OutcommingStreamError>
   /** `GET {base}/models`: the downstream JSON value, unchanged. */
   readonly models: Effect.Effect<unknown, ModelsRequestError>
 }
@@ -72,7 +78,12 @@ export const make = (config: ServerConfig.ServerConfig): Effect.Effect<Downstrea
     const errorBody = (response: HttpClientResponse.HttpClientResponse) =>
       response.text.pipe(Effect.orElseSucceed(() => ""), Effect.map((text) => text.slice(0, BODY_LIMIT)))
 
-    const openRound = (request: Readonly<Record<string, unknown>>): Stream.Stream<ChatChunk, OutcommingStreamError> =>
+    const decodeOptions = { maxEventChars: config.maxDownstreamEventChars }
+
+    const openRound = (
+      request: Readonly<Record<string, unknown>>,
+      onStatus?: (status: number) => void
+    ): Stream.Stream<ChatChunk, OutcommingStreamError> =>
       Stream.unwrap(Effect.gen(function* () {
         const api = ServerConfig.normalizedApi(config)
         if (api === undefined) {
@@ -92,6 +103,7 @@ export const make = (config: ServerConfig.ServerConfig): Effect.Effect<Downstrea
           Effect.mapError((error) =>
             new OutcommingStreamError({ message: `outcomming ${kind} request failed: ${transportReason(error)}` }))
         )
+        onStatus?.(response.status)
         if (response.status >= 400) {
           const text = yield* errorBody(response)
           return yield* new OutcommingStreamError({
@@ -102,7 +114,7 @@ export const make = (config: ServerConfig.ServerConfig): Effect.Effect<Downstrea
           Stream.timeoutFail(() => new Timeout(), timeout),
           Stream.decodeText()
         )
-        return api === "messages" ? messagesToChatChunks(text) : decodeChatChunks(text)
+        return api === "messages" ? messagesToChatChunks(text, decodeOptions) : decodeChatChunks(text, decodeOptions)
       }))
 
     const models = Effect.gen(function* () {

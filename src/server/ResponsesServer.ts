@@ -1,25 +1,29 @@
 /** ResponsesServer: the compatibility server's HTTP app (health, models, streaming `/responses`) and its listening layer. */
-import * as HttpApp from "@effect/platform/HttpApp"
 import type * as FileSystem from "@effect/platform/FileSystem"
+import * as HttpApp from "@effect/platform/HttpApp"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServer from "@effect/platform/HttpServer"
 import type { ServeError } from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
-import { Effect, Either, Layer, Option, Stream } from "effect"
-import { createServer } from "node:http"
-import type { Environment } from "../config/Environment.js"
+import { Data, Duration, Effect, Either, Layer, Option, Stream } from "effect"
+import { Environment } from "../config/Environment.js"
+import * as AccessLog from "./AccessLog.js"
+import * as Auth from "./Auth.js"
+import * as Downstream from "./Downstream.js"
+import * as Listener from "./Listener.js"
+import { redact } from "./Redact.js"
+import * as RequestBody from "./RequestBody.js"
 import { buildChatRequest, sessionIdOf, translateRequest } from "./request/ChatRequest.js"
+import { checkLimits } from "./request/Limits.js"
 import * as PayloadProcessors from "./request/PayloadProcessors.js"
 import { parseRequestBody, requireObject } from "./request/Validate.js"
-import * as Ev from "./stream/ResponsesEvents.js"
-import { encodeSse } from "./stream/SseEncode.js"
-import { failedEvent, translateResponse } from "./stream/Translate.js"
-import * as Downstream from "./Downstream.js"
-import type { ServerConfig } from "./ServerConfig.js"
+import * as ServerConfig from "./ServerConfig.js"
 import * as SessionStore from "./SessionStore.js"
+import * as Ev from "./stream/ResponsesEvents.js"
+import { terminatedSse } from "./stream/Terminal.js"
+import { failedEvent, translateResponse } from "./stream/Translate.js"
 import * as TrajectoryDump from "./TrajectoryDump.js"
 
 /** A plain JSON error answer: `{"error":{"message":"..."}}`. */
@@ -39,75 +43,175 @@ export type AppRequirements =
   | FileSystem.FileSystem
   | PayloadProcessors.PayloadProcessors
 
+/** The whole request took longer than the configured deadline. */
+class DeadlineExceeded extends Data.TaggedError("DeadlineExceeded")<{ readonly seconds: number }> {
+  override get message() {
+    return `the request did not finish within its deadline of ${this.seconds} seconds`
+  }
+}
+
+/** The server stopped while the request was still running. */
+class ShuttingDown extends Data.TaggedError("ShuttingDown")<{}> {
+  override get message() {
+    return "the server is shutting down"
+  }
+}
+
+/** The items a follow-up continues from: this request's input, then its output (mock searches are not input). */
+const conversationOf = (input: unknown, output: ReadonlyArray<Ev.OutputItem>): Array<unknown> => [
+  ...(Array.isArray(input) ? input : []),
+  ...output.filter((item) => item.type !== "web_search_call")
+]
+
 /**
- * The app of one server instance: a fresh response id counter, the config's downstream, the
- * payload processors as registered when each request arrives, and the trajectory dump when the
- * environment enables it (read once, here).
+ * The app of one server instance: the config's downstream, the payload processors as registered
+ * when each request arrives, the trajectory dump when the environment enables it (read once,
+ * here), the inbound keys (read once, here), and the SessionStore provided, else an in-memory one
+ * sized by the config.
  */
 export const makeApp = (
-  config: ServerConfig
+  config: ServerConfig.ServerConfig
 ): Effect.Effect<HttpApp.Default, never, AppRequirements> =>
   Effect.gen(function* () {
     const downstream = yield* Downstream.make(config)
-    const sessions = yield* SessionStore.make
+    const env = yield* Environment
+    const sessions = yield* Effect.serviceOption(SessionStore.SessionStore).pipe(
+      Effect.flatMap(Option.match({
+        onSome: Effect.succeed,
+        onNone: () =>
+          SessionStore.makeMemory({
+            maxEntries: config.sessionCacheEntries,
+            maxBytes: config.sessionCacheBytes,
+            ttlSeconds: config.sessionTtlSeconds
+          })
+      }))
+    )
+    const drain = yield* Effect.serviceOption(Listener.Drain)
     const processors = yield* PayloadProcessors.PayloadProcessors
     const provider = config.modelProvider
     const dump = yield* TrajectoryDump.fromEnvironment
-    const openRound = Option.match(dump, {
-      onNone: () => downstream.openRound,
-      onSome: (d) => TrajectoryDump.observe(d, downstream.openRound)
-    })
     const returnTokenIds = Option.isSome(dump)
+    const inbound = ServerConfig.inboundKeys(config, env)
+    const checkKey = Auth.makeChecker(inbound.keys)
+    const authRequired = config.apiKeyEnvs.length > 0
+    const clean = (text: string) => {
+      const downstreamKey = ServerConfig.apiKey(config, env)
+      return redact(text, downstreamKey === undefined ? inbound.keys : [...inbound.keys, downstreamKey])
+    }
+    const cleanError = (status: number, message: string) => errorResponse(status, clean(message))
+
+    /** Ends a stream with a failure when the deadline passes or a shutdown's drain time is over. */
+    const stopper: Effect.Effect<never, DeadlineExceeded | ShuttingDown> | undefined = (() => {
+      const deadline = config.requestDeadlineSeconds > 0
+        ? Effect.zipRight(
+          Effect.sleep(Duration.millis(config.requestDeadlineSeconds * 1000)),
+          Effect.fail(new DeadlineExceeded({ seconds: config.requestDeadlineSeconds }))
+        )
+        : undefined
+      const shutdown = Option.isSome(drain) ? Effect.zipRight(drain.value.deadlinePassed, Effect.fail(new ShuttingDown())) : undefined
+      if (deadline !== undefined && shutdown !== undefined) return Effect.raceFirst(deadline, shutdown)
+      return deadline ?? shutdown
+    })()
 
     const health = HttpServerResponse.unsafeJson({ ok: true })
 
     const models = downstream.models.pipe(
       Effect.map((value) => HttpServerResponse.unsafeJson(value)),
-      Effect.catchTag("ModelsRequestError", (error) => Effect.succeed(errorResponse(502, error.message)))
+      Effect.catchTag("ModelsRequestError", (error) => Effect.succeed(cleanError(502, error.message)))
     )
 
     /** The events of an accepted request: the processors run here, so their failure is a `response.failed`. */
-    const events = (body: Record<string, unknown>, sessionId: string | null, model: string) =>
+    const events = (body: Record<string, unknown>, sessionId: string | null, model: string, notes: AccessLog.RequestNotes) =>
       Stream.unwrap(Effect.gen(function* () {
         const registry = yield* processors.registry
         const translated = translateRequest(body, { provider, processors: registry, returnTokenIds })
         const record = yield* sessions.allocate(sessionId, Either.isRight(translated) ? translated.right.request.model : model)
+        notes.responseId = record.responseId
         if (Either.isLeft(translated)) {
           return Stream.make<Array<Ev.ResponsesStreamEvent>>(Ev.created(record.responseId, model), failedEvent(translated.left))
         }
         const { request, customToolNames } = translated.right
-        return translateResponse({
+        const round = (chat: Readonly<Record<string, unknown>>) =>
+          downstream.openRound(chat, (status) => void (notes.downstreamStatus = status))
+        const stream = translateResponse({
           context: { responseId: record.responseId, model: request.model, customToolNames },
           request: request as Readonly<Record<string, unknown>>,
-          openRound
+          openRound: Option.match(dump, { onNone: () => round, onSome: (d) => TrajectoryDump.observe(d, round) })
         })
-      }))
+        if (body.store === false) return stream
+        return Stream.tap(stream, (event) =>
+          event.type === "response.completed" || event.type === "response.incomplete"
+            ? Effect.ignore(sessions.save({ ...record, conversation: conversationOf(body.input, event.response.output) }))
+            : Effect.void)
+      })).pipe((stream) => (stopper === undefined ? stream : Stream.interruptWhen(stream, stopper)))
+
+    /** The body with the stored conversation of `previous_response_id` in front of its input, or the error answer. */
+    const withPrevious = (body: Record<string, unknown>) =>
+      Effect.gen(function* () {
+        const id = body.previous_response_id
+        if (id === undefined || id === null || id === "") return Either.right(body)
+        if (typeof id !== "string") {
+          return Either.left(Auth.openAiError(400, "Invalid type for 'previous_response_id': expected a string.", { param: "previous_response_id", code: "invalid_type" }))
+        }
+        const record = yield* sessions.lookup(id)
+        if (record === undefined || record.conversation === undefined) {
+          return Either.left(Auth.openAiError(400, `Previous response with id '${id}' not found.`, { param: "previous_response_id", code: "previous_response_not_found" }))
+        }
+        const input = body.input
+        if (input !== undefined && input !== null && input !== "" && !Array.isArray(input)) return Either.right(body)
+        return Either.right({ ...body, input: [...record.conversation, ...(Array.isArray(input) ? input : [])] })
+      }).pipe(Effect.catchTag("SessionStoreError", (error) => Effect.succeed(Either.left(Auth.openAiError(503, clean(error.message), { type: "server_error" })))))
 
     const responses = Effect.gen(function* () {
       const request = yield* HttpServerRequest.HttpServerRequest
-      const text = yield* request.text.pipe(Effect.orElseSucceed(() => ""))
-      const parsed = Either.flatMap(parseRequestBody(text), requireObject)
-      if (Either.isLeft(parsed)) return errorResponse(400, parsed.left.message)
-      const body = parsed.right
+      const notes = yield* AccessLog.RequestNotes
+      const text = yield* RequestBody.readText(request, config.maxBodyBytes).pipe(Effect.either)
+      if (Either.isLeft(text)) {
+        return text.left._tag === "BodyTooLarge"
+          ? Auth.openAiError(413, text.left.message, { code: "request_too_large" })
+          : errorResponse(400, text.left.message)
+      }
+      const parsed = Either.flatMap(parseRequestBody(text.right), requireObject)
+      if (Either.isLeft(parsed)) return cleanError(400, parsed.left.message)
+      const clientRequestId = request.headers["x-client-request-id"]
+      const limited = checkLimits(parsed.right, clientRequestId)
+      if (Either.isLeft(limited)) {
+        return Auth.openAiError(400, limited.left.message, {
+          param: limited.left.param,
+          code: limited.left.param === null ? "nesting_too_deep" : "string_above_max_length"
+        })
+      }
+      const merged = yield* withPrevious(parsed.right)
+      if (Either.isLeft(merged)) return merged.left
+      const body = merged.right
       const checked = buildChatRequest(body, { provider })
-      if (Either.isLeft(checked)) return errorResponse(501, checked.left.message)
-      const sessionId = sessionIdOf(body, request.headers["x-client-request-id"])
-      return HttpServerResponse.stream(encodeSse(events(body, sessionId, checked.right.model)), {
+      if (Either.isLeft(checked)) return cleanError(501, checked.left.message)
+      const sessionId = sessionIdOf(body, clientRequestId)
+      return HttpServerResponse.stream(terminatedSse(events(body, sessionId, checked.right.model, notes), clean), {
         contentType: streamContentType,
         headers: streamHeaders
       })
     })
 
+    /** Inbound keys, when configured, guard everything but the health checks. */
+    const guarded = <E, R>(handler: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>) =>
+      authRequired
+        ? Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+          const verdict = checkKey(request.headers["authorization"])
+          return verdict === "ok" ? handler : Effect.succeed(Auth.unauthorized(verdict))
+        })
+        : handler
+
     const router = HttpRouter.empty.pipe(
       HttpRouter.get("/health", Effect.succeed(health)),
       HttpRouter.get("/healthz", Effect.succeed(health)),
-      HttpRouter.get("/models", models),
-      HttpRouter.get("/v1/models", models),
-      HttpRouter.post("/responses", responses),
-      HttpRouter.post("/v1/responses", responses)
+      HttpRouter.get("/models", guarded(models)),
+      HttpRouter.get("/v1/models", guarded(models)),
+      HttpRouter.post("/responses", guarded(responses)),
+      HttpRouter.post("/v1/responses", guarded(responses))
     )
 
-    return router.pipe(
+    const app = router.pipe(
       Effect.catchTag("RouteNotFound", (error) => {
         const path = error.request.url.split("?")[0] ?? ""
         return Effect.succeed(
@@ -117,20 +221,25 @@ export const makeApp = (
         )
       })
     )
+    return AccessLog.middleware(app, clean) as HttpApp.Default
   })
 
 /** Serves the app on whatever HttpServer is provided. */
 export const serve = (
-  config: ServerConfig
+  config: ServerConfig.ServerConfig
 ): Layer.Layer<never, never, HttpServer.HttpServer | AppRequirements> =>
   Layer.unwrapEffect(Effect.map(makeApp(config), (app) => HttpServer.serve(app)))
 
-/** Listens on the config's host and port; the HttpServer stays in the output so its address can be read. */
-export const layer = (config: ServerConfig) =>
-  serve(config).pipe(Layer.provideMerge(NodeHttpServer.layer(createServer, { port: config.port, host: config.host })))
+/**
+ * Listens on the config's host and port with its connection limits and timeouts; the HttpServer
+ * stays in the output so its address can be read. Closing the scope drains in-flight streams for
+ * up to `drainSeconds` (default 30).
+ */
+export const layer = (config: ServerConfig.ServerConfig, options: { readonly drainSeconds?: number } = {}) =>
+  serve(config).pipe(Layer.provideMerge(Listener.layer({ ...config, drainSeconds: options.drainSeconds ?? Listener.defaultDrainSeconds })))
 
 /** `layer` with the built-in payload processors. */
 export const layerDefault = (
-  config: ServerConfig
-): Layer.Layer<HttpServer.HttpServer, ServeError, HttpClient.HttpClient | Environment> =>
+  config: ServerConfig.ServerConfig
+): Layer.Layer<HttpServer.HttpServer | Listener.Drain, ServeError, HttpClient.HttpClient | Environment> =>
   layer(config).pipe(Layer.provide(PayloadProcessors.layer()))

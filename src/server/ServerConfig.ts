@@ -20,6 +20,28 @@ export interface ServerConfig {
   readonly modelProvider: string | null
   /** Connect timeout and idle timeout between downstream reads. */
   readonly timeoutSeconds: number
+  /** Longest a whole `/responses` request may take, all rounds included; 0 means no limit. */
+  readonly requestDeadlineSeconds: number
+  /** Largest inbound body accepted (HTTP 413 above). */
+  readonly maxBodyBytes: number
+  /** Largest downstream SSE event (or unfinished line) buffered before the round fails. */
+  readonly maxDownstreamEventChars: number
+  /** NAMES of environment variables holding the keys inbound requests must present as Bearer tokens; empty means open. */
+  readonly apiKeyEnvs: ReadonlyArray<string>
+  /** The response cache: most records, most characters, and seconds each lives. */
+  readonly sessionCacheEntries: number
+  readonly sessionCacheBytes: number
+  readonly sessionTtlSeconds: number
+  /** Most connections served at once; further ones are refused by the socket layer. */
+  readonly maxConnections: number
+  /** Time a client has to send its request headers. */
+  readonly headersTimeoutSeconds: number
+  /** Time a client has to send its whole request (headers and body). */
+  readonly requestTimeoutSeconds: number
+  /** A connection with no traffic either way for this long is closed. */
+  readonly idleTimeoutSeconds: number
+  /** How long a kept-alive connection waits for its next request. */
+  readonly keepAliveTimeoutSeconds: number
 }
 
 export const defaults: ServerConfig = {
@@ -29,7 +51,19 @@ export const defaults: ServerConfig = {
   outcommingApi: "chat_completions",
   outcommingApiKeyEnv: null,
   modelProvider: null,
-  timeoutSeconds: 120
+  timeoutSeconds: 120,
+  requestDeadlineSeconds: 1800,
+  maxBodyBytes: 32 * 1024 * 1024,
+  maxDownstreamEventChars: 16 * 1024 * 1024,
+  apiKeyEnvs: [],
+  sessionCacheEntries: 10_000,
+  sessionCacheBytes: 64 * 1024 * 1024,
+  sessionTtlSeconds: 3600,
+  maxConnections: 256,
+  headersTimeoutSeconds: 20,
+  requestTimeoutSeconds: 120,
+  idleTimeoutSeconds: 600,
+  keepAliveTimeoutSeconds: 5
 }
 
 /** A config from the defaults and some overrides. */
@@ -64,6 +98,27 @@ export const apiKey = (config: ServerConfig, env: Environment): string | undefin
   if (config.outcommingApiKeyEnv === null || config.outcommingApiKeyEnv === "") return undefined
   const value = env.get(config.outcommingApiKeyEnv)?.trim() ?? ""
   return value === "" ? undefined : value
+}
+
+/** The inbound keys: the trimmed values of the named variables; `missing` lists names unset or blank. */
+export const inboundKeys = (
+  config: ServerConfig,
+  env: Environment
+): { readonly keys: ReadonlyArray<string>; readonly missing: ReadonlyArray<string> } => {
+  const keys: Array<string> = []
+  const missing: Array<string> = []
+  for (const name of config.apiKeyEnvs) {
+    const value = env.get(name)?.trim() ?? ""
+    if (value === "") missing.push(name)
+    else keys.push(value)
+  }
+  return { keys, missing }
+}
+
+/** Whether a listen host only accepts connections from this machine. */
+export const isLoopback = (host: string): boolean => {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, "")
+  return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h) || h === "::ffff:127.0.0.1"
 }
 
 /**

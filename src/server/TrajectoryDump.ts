@@ -51,7 +51,7 @@ export const make = (directory: string): Effect.Effect<TrajectoryDump, never, Fi
       append: (record) =>
         lock.withPermits(1)(
           ensureDirectory.pipe(
-            Effect.zipRight(fs.writeFileString(file, formatRecord(record), { flag: "a" })),
+            Effect.zipRight(fs.writeFileString(file, formatRecord(record), { flag: "a", mode: 0o600 })),
             Effect.catchAll(report)
           )
         )

@@ -233,15 +233,18 @@ export const makeWith = (io: RolloutIo, codexHome: string, pathFor?: RolloutPath
 
 const dirname = (path: string): string => path.slice(0, Math.max(0, path.lastIndexOf("/"))) || "/"
 
+/** Rollouts hold the whole conversation: only their owner may read them. */
+const ROLLOUT_MODE = 0o600
+
 /** Appends with `FileSystem`, opening and closing the file each time so every batch is visible at once. */
 export const fileIo = (fs: FileSystem.FileSystem): RolloutIo => ({
   append: (path, text) =>
-    fs.writeFileString(path, text, { flag: "a" }).pipe(
+    fs.writeFileString(path, text, { flag: "a", mode: ROLLOUT_MODE }).pipe(
       Effect.catchTag("SystemError", (error) =>
         error.reason === "NotFound"
           ? Effect.zipRight(
             fs.makeDirectory(dirname(path), { recursive: true }),
-            fs.writeFileString(path, text, { flag: "a" })
+            fs.writeFileString(path, text, { flag: "a", mode: ROLLOUT_MODE })
           )
           : Effect.fail(error)
       )

@@ -48,10 +48,16 @@ export const apply = (
   provider: string | null | undefined,
   request: ChatRequest
 ): Either.Either<ChatRequest, PayloadProcessorError> => {
-  const copy = structuredClone(request) as Record<string, unknown>
+  const key = providerKey(provider)
+  let copy: Record<string, unknown>
+  try {
+    copy = structuredClone(request) as Record<string, unknown>
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause)
+    return Either.left(new PayloadProcessorError({ provider: key, message: `payload processor failed: the request could not be copied: ${reason}` }))
+  }
   const processor = lookup(registry, provider)
   if (processor === undefined) return Either.right(copy as ChatRequest)
-  const key = providerKey(provider)
   let result: unknown
   try {
     result = processor(copy)

@@ -26,3 +26,9 @@ export class MessagesRequestError extends Data.TaggedError("MessagesRequestError
 
 /** Everything `translateRequest` can fail with. */
 export type TranslateError = InvalidRequest | UnsupportedFeature | PayloadProcessorError
+
+/** The inbound body breaks a size or depth limit (answered with HTTP 400). */
+export class RequestTooLarge extends Data.TaggedError("RequestTooLarge")<{
+  readonly message: string
+  readonly param: string | null
+}> {}

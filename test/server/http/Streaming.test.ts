@@ -25,7 +25,8 @@ describe("POST /v1/responses", () => {
       ]) expect(reply.text).toContain(s)
       const first = events(reply.text)[0]!
       expect(first.type).toBe("response.created")
-      expect(first.response).toMatchObject({ id: "resp_00000001", object: "response", status: "in_progress", model: "gpt-5.4" })
+      expect(first.response).toMatchObject({ object: "response", status: "in_progress", model: "gpt-5.4" })
+      expect((first.response as { id: string }).id).toMatch(/^resp_[0-9a-f]{12}_00000001$/)
       const posts = fake.posts()
       expect(posts.length).toBe(1)
       expect(posts[0]!.path).toBe("/v1/chat/completions")
@@ -36,7 +37,7 @@ describe("POST /v1/responses", () => {
       expect(body.messages).toEqual([{ role: "developer", content: "Be concise." }, { role: "user", content: "hi" }])
     }))
 
-  it.scopedLive("tool calls and usage come back as items and a usage snapshot; ids count up per accepted request", () =>
+  it.scopedLive("tool calls and usage come back as items and a usage snapshot; ids count up per accepted request after the instance prefix", () =>
     Effect.gen(function* () {
       const usage = {
         prompt_tokens: 11,
@@ -60,7 +61,8 @@ describe("POST /v1/responses", () => {
         "response.completed"
       ])
       const [created, , done, completed] = events(reply.text)
-      expect((created!.response as { id: string }).id).toBe("resp_00000001")
+      const firstId = (created!.response as { id: string }).id
+      expect(firstId).toMatch(/^resp_[0-9a-f]{12}_00000001$/)
       expect(done!.item).toMatchObject({ type: "function_call", call_id: "call_9", name: "echo", arguments: "{\"text\":\"hi\"}" })
       expect((completed!.response as { usage: unknown }).usage).toEqual({
         input_tokens: 11,
@@ -73,7 +75,7 @@ describe("POST /v1/responses", () => {
       expect(body.stream_options).toEqual({ include_usage: true })
       expect(body.tools).toMatchObject([{ type: "function", function: { name: "echo", description: "Echo text.", parameters: { type: "object" } } }])
       const again = yield* server.post("/v1/responses", inbound("", [userMessage("hi")]))
-      expect((events(again.text)[0]!.response as { id: string }).id).toBe("resp_00000002")
+      expect((events(again.text)[0]!.response as { id: string }).id).toBe(firstId.replace(/1$/, "2"))
     }))
 
   it.scopedLive("a downstream HTTP error ends the stream with response.failed carrying status and body", () =>
