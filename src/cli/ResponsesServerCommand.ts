@@ -2,14 +2,19 @@
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import type * as HttpClient from "@effect/platform/HttpClient"
-import { Console, Effect, Layer, Option } from "effect"
-import type { Environment } from "../config/Environment.js"
+import * as HttpServer from "@effect/platform/HttpServer"
+import { Console, Context, Effect, Layer, Option } from "effect"
+import { Environment } from "../config/Environment.js"
 import * as ResponsesModelClient from "../model/ResponsesModelClient.js"
-import * as Launcher from "../server/Launcher.js"
+import * as AccessLog from "../server/AccessLog.js"
+import * as PayloadProcessors from "../server/request/PayloadProcessors.js"
+import * as ResponsesServer from "../server/ResponsesServer.js"
 import * as ServerConfig from "../server/ServerConfig.js"
+import type * as SessionStore from "../server/SessionStore.js"
 import * as AgentStack from "./AgentStack.js"
-import { ExitWith } from "./CliError.js"
+import { CliError, ExitWith } from "./CliError.js"
 
+const d = ServerConfig.defaults
 const host = Options.text("host").pipe(Options.withDescription("Listen host."), Options.withDefault("127.0.0.1"))
 const port = Options.integer("port").pipe(Options.withDescription("Listen port (0 picks a free one)."), Options.withDefault(8001))
 const outcommingBaseUrl = Options.text("outcomming-base-url").pipe(
@@ -31,43 +36,147 @@ const timeoutSeconds = Options.float("timeout-seconds").pipe(
   Options.withDescription("Connect and idle-read timeout towards the backend."),
   Options.withDefault(120)
 )
+const apiKeyEnv = Options.text("api-key-env").pipe(
+  Options.withDescription("NAME of an environment variable holding a key clients must send as `Authorization: Bearer <key>`; repeat it or give a comma-separated list for several keys."),
+  Options.repeated
+)
+const requireApiKey = Options.boolean("require-api-key").pipe(
+  Options.withDescription("Refuse to start without inbound keys (instead of warning when listening beyond loopback).")
+)
+const sessionStore = Options.text("session-store").pipe(
+  Options.withDescription("Where responses are cached for previous_response_id: `memory` or a redis:// URL shared by replicas."),
+  Options.withDefault("memory")
+)
+const number = (name: string, description: string, fallback: number) =>
+  Options.float(name).pipe(Options.withDescription(description), Options.withDefault(fallback))
+const tuning = {
+  requestDeadlineSeconds: number("request-deadline-seconds", "Longest one /responses request may take, all rounds included (0: no limit).", d.requestDeadlineSeconds),
+  maxBodyBytes: number("max-body-bytes", "Largest request body accepted (413 above).", d.maxBodyBytes),
+  maxDownstreamEventChars: number("max-downstream-event-chars", "Largest backend SSE event buffered before the response fails.", d.maxDownstreamEventChars),
+  sessionCacheEntries: number("session-cache-entries", "Most responses the in-memory cache keeps.", d.sessionCacheEntries),
+  sessionCacheBytes: number("session-cache-bytes", "Most characters of responses the cache keeps.", d.sessionCacheBytes),
+  sessionTtlSeconds: number("session-ttl-seconds", "Seconds a cached response lives.", d.sessionTtlSeconds),
+  maxConnections: number("max-connections", "Most connections served at once.", d.maxConnections),
+  headersTimeoutSeconds: number("headers-timeout-seconds", "Time a client has to send its request headers.", d.headersTimeoutSeconds),
+  requestTimeoutSeconds: number("request-timeout-seconds", "Time a client has to send its whole request.", d.requestTimeoutSeconds),
+  idleTimeoutSeconds: number("idle-timeout-seconds", "A connection silent this long is closed.", d.idleTimeoutSeconds),
+  keepAliveTimeoutSeconds: number("keep-alive-timeout-seconds", "How long an idle kept-alive connection stays open.", d.keepAliveTimeoutSeconds),
+  shutdownGraceSeconds: number("shutdown-grace-seconds", "On SIGTERM, how long in-flight streams may finish before they are ended.", 30)
+}
+const noAccessLog = Options.boolean("no-access-log").pipe(
+  Options.withDescription("Do not print the JSON access log line of each request on stdout.")
+)
+
+/** What the command adds to the server config. */
+export interface ServeOptions {
+  readonly requireApiKey: boolean
+  /** `memory` or a `redis://` / `rediss://` URL. */
+  readonly sessionStore: string
+  readonly shutdownGraceSeconds: number
+  readonly accessLog: boolean
+}
 
 /** A value the parser accepts but the server cannot use: status 2. */
 const usageError = (message: string) =>
   Console.error(`tscodex responses-server: error: ${message}`).pipe(Effect.zipRight(Effect.fail(new ExitWith({ code: 2 }))))
 
-/** Listens until interrupted, after printing where. */
-export const serve = (config: ServerConfig.ServerConfig): Effect.Effect<never, Launcher.LaunchError, HttpClient.HttpClient | Environment> =>
+/** The session store layer a `--session-store` value asks for (Redis code is loaded only here). */
+const storeLayer = (config: ServerConfig.ServerConfig, store: string) =>
+  Effect.gen(function* () {
+    if (store === "memory") return Layer.empty as Layer.Layer<never>
+    if (!/^rediss?:\/\//.test(store)) return yield* usageError(`argument --session-store: expected memory or a redis:// URL, got ${store}`)
+    const redis = yield* Effect.promise(() => import("../server/SessionStoreRedis.js"))
+    return redis.layer({ url: store, ttlSeconds: config.sessionTtlSeconds, maxBytes: config.sessionCacheBytes }) as Layer.Layer<
+      SessionStore.SessionStore,
+      SessionStore.SessionStoreError
+    >
+  })
+
+/** Listens until interrupted (SIGINT/SIGTERM drain in-flight streams), after printing where. */
+export const serve = (
+  config: ServerConfig.ServerConfig,
+  options: ServeOptions = { requireApiKey: false, sessionStore: "memory", shutdownGraceSeconds: 30, accessLog: false }
+): Effect.Effect<never, unknown, HttpClient.HttpClient | Environment> =>
   Effect.scoped(Effect.gen(function* () {
-    const server = yield* Launcher.launch(config)
-    yield* Console.error(`tscodex responses-server: listening on http://${config.host}:${server.port} (POST /v1/responses)`)
+    const env = yield* Environment
+    const inbound = ServerConfig.inboundKeys(config, env)
+    if (inbound.missing.length > 0) {
+      return yield* usageError(`inbound API key variable${inbound.missing.length > 1 ? "s" : ""} not set or empty: ${inbound.missing.join(", ")}`)
+    }
+    if (inbound.keys.length === 0) {
+      if (options.requireApiKey) return yield* usageError("--require-api-key is set but no inbound key is configured (use --api-key-env NAME)")
+      if (!ServerConfig.isLoopback(config.host)) {
+        yield* Console.error(
+          `tscodex responses-server: warning: listening on ${config.host} without inbound API keys: anyone who can reach it can use the backend (use --api-key-env NAME, or --require-api-key to refuse this)`
+        )
+      }
+    }
+    const store = yield* storeLayer(config, options.sessionStore)
+    const log = options.accessLog ? AccessLog.layer((line) => Console.log(line)) : Layer.empty
+    const deps = yield* Effect.context<HttpClient.HttpClient | Environment>()
+    const built = yield* Layer.build(
+      ResponsesServer.layer(config, { drainSeconds: options.shutdownGraceSeconds }).pipe(
+        Layer.provide(Layer.mergeAll(PayloadProcessors.layer(), store, log, Layer.succeedContext(deps)))
+      )
+    ).pipe(Effect.mapError((error) => new CliError({ message: `the responses server could not start: ${(error as { message?: unknown }).message ?? String(error)}` })))
+    const address = Context.get(built, HttpServer.HttpServer).address
+    const bound = address._tag === "TcpAddress" ? address.port : config.port
+    yield* Console.error(`tscodex responses-server: listening on http://${config.host}:${bound} (POST /v1/responses)`)
     return yield* Effect.never
   }))
 
 /** The command, over any way of serving a config (tests pass their own). */
-export const make = <E, R>(run: (config: ServerConfig.ServerConfig) => Effect.Effect<void, E, R>) =>
+export const make = <E, R>(run: (config: ServerConfig.ServerConfig, options: ServeOptions) => Effect.Effect<void, E, R>) =>
   Command.make(
     "responses-server",
-    { host, port, outcommingBaseUrl, outcommingApi, outcommingApiKeyEnv, modelProvider, timeoutSeconds },
+    { host, port, outcommingBaseUrl, outcommingApi, outcommingApiKeyEnv, modelProvider, timeoutSeconds, apiKeyEnv, requireApiKey, sessionStore, noAccessLog, ...tuning },
     (parsed) =>
       Effect.gen(function* () {
         if (parsed.port < 0 || parsed.port > 65535) return yield* usageError(`argument --port: out of range: ${parsed.port}`)
         if (!Number.isFinite(parsed.timeoutSeconds) || parsed.timeoutSeconds <= 0) {
           return yield* usageError(`argument --timeout-seconds: must be a positive number of seconds, got ${parsed.timeoutSeconds}`)
         }
-        return yield* run(ServerConfig.make({
-          host: parsed.host,
-          port: parsed.port,
-          outcommingBaseUrl: parsed.outcommingBaseUrl,
-          outcommingApi: parsed.outcommingApi,
-          outcommingApiKeyEnv: Option.getOrNull(parsed.outcommingApiKeyEnv),
-          modelProvider: Option.getOrNull(parsed.modelProvider),
-          timeoutSeconds: parsed.timeoutSeconds
-        }))
+        for (const key of Object.keys(tuning) as Array<keyof typeof tuning>) {
+          const given = parsed[key]
+          if (!Number.isFinite(given) || given < 0) {
+            const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+            return yield* usageError(`argument --${flag}: must be a number of at least 0, got ${given}`)
+          }
+        }
+        const apiKeyEnvs = parsed.apiKeyEnv.flatMap((names) => names.split(",")).map((name) => name.trim()).filter((name) => name !== "")
+        return yield* run(
+          ServerConfig.make({
+            host: parsed.host,
+            port: parsed.port,
+            outcommingBaseUrl: parsed.outcommingBaseUrl,
+            outcommingApi: parsed.outcommingApi,
+            outcommingApiKeyEnv: Option.getOrNull(parsed.outcommingApiKeyEnv),
+            modelProvider: Option.getOrNull(parsed.modelProvider),
+            timeoutSeconds: parsed.timeoutSeconds,
+            apiKeyEnvs,
+            requestDeadlineSeconds: parsed.requestDeadlineSeconds,
+            maxBodyBytes: Math.floor(parsed.maxBodyBytes),
+            maxDownstreamEventChars: Math.floor(parsed.maxDownstreamEventChars),
+            sessionCacheEntries: Math.floor(parsed.sessionCacheEntries),
+            sessionCacheBytes: Math.floor(parsed.sessionCacheBytes),
+            sessionTtlSeconds: parsed.sessionTtlSeconds,
+            maxConnections: Math.floor(parsed.maxConnections),
+            headersTimeoutSeconds: parsed.headersTimeoutSeconds,
+            requestTimeoutSeconds: parsed.requestTimeoutSeconds,
+            idleTimeoutSeconds: parsed.idleTimeoutSeconds,
+            keepAliveTimeoutSeconds: parsed.keepAliveTimeoutSeconds
+          }),
+          {
+            requireApiKey: parsed.requireApiKey,
+            sessionStore: parsed.sessionStore.trim(),
+            shutdownGraceSeconds: parsed.shutdownGraceSeconds,
+            accessLog: !parsed.noAccessLog
+          }
+        )
       })
   ).pipe(
     Command.withDescription(
-      "Standalone localhost /v1/responses server translating the Codex Responses subset onto a " +
+      "Standalone /v1/responses server translating the Codex Responses subset onto a " +
         "/v1/chat/completions or /v1/messages backend."
     )
   )
@@ -76,4 +185,4 @@ export const make = <E, R>(run: (config: ServerConfig.ServerConfig) => Effect.Ef
 export const liveLayer = ResponsesModelClient.layerHttpClientEnvironment.pipe(Layer.provideMerge(AgentStack.platformLayer))
 
 /** `tscodex responses-server` as the program runs it. */
-export const command = make((config) => serve(config).pipe(Effect.provide(liveLayer)))
+export const command = make((config, options) => serve(config, options).pipe(Effect.provide(liveLayer)))

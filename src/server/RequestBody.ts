@@ -1,8 +1,9 @@
 /** RequestBody: reads an inbound HTTP body with a byte limit, in linear time, without cutting the connection before the answer. */
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
-import { Data, Effect } from "effect"
-import type { IncomingMessage } from "node:http"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
+import { Data, Effect, Option } from "effect"
+import { IncomingMessage } from "node:http"
 
 /** The body is larger than the limit (answered with HTTP 413). */
 export class BodyTooLarge extends Data.TaggedError("BodyTooLarge")<{ readonly limit: number; readonly declared?: number }> {
@@ -38,7 +39,18 @@ export const forEachChunk = (
   Effect.suspend(() => {
     const declared = declaredLength(request)
     if (declared !== undefined && declared > limit) return Effect.fail(new BodyTooLarge({ limit, declared }))
-    const source: IncomingMessage = NodeHttpServerRequest.toIncomingMessage(request)
+    const source: unknown = NodeHttpServerRequest.toIncomingMessage(request)
+    if (!(source instanceof IncomingMessage)) {
+      // not served by Node (a web Request in tests or other runtimes): the platform's own limit applies
+      return request.arrayBuffer.pipe(
+        HttpIncomingMessage.withMaxBodySize(Option.some(limit + 1)),
+        Effect.mapError((cause) => /maxBytes/.test(String((cause as { cause?: unknown }).cause)) ? new BodyTooLarge({ limit }) : new BodyReadError({ cause })),
+        Effect.flatMap((buffer) => buffer.byteLength > limit ? Effect.fail(new BodyTooLarge({ limit })) : Effect.sync(() => {
+          onChunk(Buffer.from(buffer))
+          return buffer.byteLength
+        }))
+      )
+    }
     return Effect.async<number, BodyTooLarge | BodyReadError>((resume) => {
       let bytes = 0
       const cleanup = () => {

@@ -54,7 +54,9 @@ export const layer = (options: RedisOptions): Layer.Layer<SessionStore.SessionSt
   Layer.scoped(
     SessionStore.SessionStore,
     Effect.gen(function* () {
-      const { Redis: IORedis } = yield* Effect.promise(() => import("ioredis"))
+      const module = yield* Effect.promise(() => import("ioredis"))
+      // bundled, the CommonJS package is only reachable through its default export
+      const IORedis = module.Redis ?? (module as unknown as { default: typeof module }).default.Redis
       const client = yield* Effect.acquireRelease(
         Effect.sync(() =>
           new IORedis(options.url, {
