@@ -321,14 +321,26 @@ export const make = (options: AgentLoopOptions = {}) =>
             yield* checkInterrupt(turnId, iteration, lastAssistant)
             yield* compactIfOverLimit(turnId, "mid_turn")
             iteration += 1
-            const items = yield* sample(turnId, iteration)
-            yield* emit(AgentEvent.model_completed({ turnId, iteration, itemCount: items.length }))
+            // A response the server ended as incomplete keeps its finished items, and their tool calls
+            // still run (as in Codex); then the turn fails with the server's reason, with no follow-up.
+            const sampled = yield* sample(turnId, iteration).pipe(
+              Effect.map((items) => ({ items, incomplete: undefined })),
+              Effect.catchTag("IncompleteResponse", (incomplete) => Effect.succeed({ items: incomplete.items, incomplete }))
+            )
+            const { incomplete, items } = sampled
+            if (incomplete === undefined) {
+              yield* emit(AgentEvent.model_completed({ turnId, iteration, itemCount: items.length }))
+            }
             const calls: Array<ToolCall> = []
             for (const item of items) {
               if (item._tag === "AssistantMessage") lastAssistant = item.text
               if (item._tag === "ToolCall") calls.push(item)
             }
             yield* append(items)
+            if (incomplete !== undefined) {
+              if (calls.length > 0) yield* append(followUps(yield* runBatch(turnId, calls)))
+              return yield* Effect.fail(incomplete)
+            }
             if (calls.length === 0) {
               yield* checkInterrupt(turnId, iteration, lastAssistant)
               yield* emit(AgentEvent.turn_completed({ turnId, iteration, outputText: lastAssistant }))

@@ -1,5 +1,6 @@
 /** The ways one sampling request can fail, as tagged errors (model-and-cli §3). */
 import { Data, type Duration } from "effect"
+import type { ModelOutputItem } from "../protocol/Items.js"
 
 /** The provider says the prompt does not fit the model's context window. Never retried. */
 export class ContextLengthExceeded extends Data.TaggedError("ContextLengthExceeded")<{
@@ -46,6 +47,19 @@ export class MissingApiKey extends Data.TaggedError("MissingApiKey")<{ readonly 
   }
 }
 
+/**
+ * The server ended the response with `response.incomplete` (`max_output_tokens`, `content_filter`, ...).
+ * Never retried; the items completed before it are kept (and their tool calls still run).
+ */
+export class IncompleteResponse extends Data.TaggedError("IncompleteResponse")<{
+  readonly reason: string
+  readonly items: ReadonlyArray<ModelOutputItem>
+}> {
+  override get message() {
+    return `Incomplete response returned, reason: ${this.reason}`
+  }
+}
+
 export type ModelError =
   | ContextLengthExceeded
   | RetryableStreamError
@@ -55,6 +69,7 @@ export type ModelError =
   | ModelOutputInvalid
   | StreamIdleTimeout
   | MissingApiKey
+  | IncompleteResponse
 
 export const isRetryable = (error: ModelError): boolean =>
   error._tag === "RetryableStreamError" || error._tag === "StreamIdleTimeout"

@@ -16,7 +16,7 @@ import {
   type ResponsesEvent,
   textDelta
 } from "../../protocol/ResponsesWire.js"
-import { type ModelError, ModelOutputInvalid, RetryableStreamError } from "../ModelError.js"
+import { IncompleteResponse, type ModelError, ModelOutputInvalid, RetryableStreamError } from "../ModelError.js"
 import type { SseEvent } from "../Sse.js"
 import {
   classifyFailed,
@@ -83,6 +83,13 @@ export const completedUsage = (event: { readonly response?: unknown; readonly us
   const response = asObject(event.response)
   const usage = response !== undefined ? asObject(response.usage) : asObject(event.usage)
   return usage === undefined ? null : { ...usage }
+}
+
+/** `incomplete_details.reason` of a `response.incomplete`, or `unknown`. */
+export const incompleteReason = (response: unknown): string => {
+  const details = asObject(asObject(response)?.incomplete_details)
+  const reason = details?.reason
+  return typeof reason === "string" && reason.trim() !== "" ? reason : "unknown"
 }
 
 type ItemResult = { readonly item?: ModelOutputItem; readonly event?: ModelEvent; readonly failure?: ModelError }
@@ -181,6 +188,11 @@ export const makeResponseParser = (ctx: RequestContext): ResponseParser => {
         return "done"
       case "response.failed":
         return classifyFailed(ctx, event.response)
+      case "response.incomplete": {
+        // The server said why it stopped: no retry, keep what was completed.
+        out.push(ModelEvent.TokenCount({ usage: completedUsage(event) }))
+        return new IncompleteResponse({ reason: incompleteReason(event.response), items: [...items] })
+      }
       default:
         return undefined
     }
