@@ -4,13 +4,14 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as FileSystem from "@effect/platform/FileSystem"
 import type * as NodeContext from "@effect/platform-node/NodeContext"
-import { Console, Effect } from "effect"
+import { Console, Effect, Option } from "effect"
 import * as NodePath from "node:path"
 import * as AgentStack from "../cli/AgentStack.js"
 import { CliError, ExitWith } from "../cli/CliError.js"
 import { cliInfo, route, type Route } from "../cli/Main.js"
 import * as RootCommand from "../cli/RootCommand.js"
 import * as BatchStore from "./BatchStore.js"
+import * as ClusterBatch from "./ClusterBatch.js"
 import * as LocalBatch from "./LocalBatch.js"
 import * as ResultsFile from "./ResultsFile.js"
 
@@ -21,6 +22,14 @@ const out = Options.directory("out").pipe(Options.withDescription("Folder for re
 const concurrency = Options.integer("concurrency").pipe(
   Options.withDescription("How many tasks run at once."),
   Options.withDefault(4)
+)
+const cluster = Options.text("cluster").pipe(
+  Options.withDescription("Keep the state in this PostgreSQL database and let `tscodex runner` processes run the tasks."),
+  Options.optional
+)
+const lockExpiration = Options.integer("lock-expiration-seconds").pipe(
+  Options.withDescription("With --cluster: the runners' lock expiry (same value as theirs)."),
+  Options.withDefault(35)
 )
 const dump = Options.boolean("dump").pipe(
   Options.withDescription("Write trajectory dumps of compatibility-server sessions next to the rollouts.")
@@ -37,6 +46,8 @@ const runCommand = Command.make("batch", {
   tasks,
   out,
   concurrency,
+  cluster,
+  lockExpiration,
   dump,
   config: RootCommand.config,
   profile: RootCommand.profile,
@@ -48,22 +59,41 @@ const runCommand = Command.make("batch", {
 }, (args) =>
   Effect.gen(function* () {
     if (args.concurrency < 1) return yield* new CliError({ message: "--concurrency must be at least 1", code: 2 })
-    const counts = yield* LocalBatch.run({
-      tasksPath: args.tasks,
-      out: args.out,
-      concurrency: args.concurrency,
-      settings: { stack: { ...RootCommand.stackSettings(args), timeoutSeconds: args.timeoutSeconds }, dump: args.dump },
-      tty: process.stderr.isTTY === true,
-      write: (text) => Effect.sync(() => void process.stderr.write(text))
+    const tty = process.stderr.isTTY === true
+    const write = (text: string) => Effect.sync(() => void process.stderr.write(text))
+    const counts = yield* Option.match(args.cluster, {
+      onNone: () =>
+        LocalBatch.run({
+          tasksPath: args.tasks,
+          out: args.out,
+          concurrency: args.concurrency,
+          settings: { stack: { ...RootCommand.stackSettings(args), timeoutSeconds: args.timeoutSeconds }, dump: args.dump },
+          tty,
+          write
+        }),
+      onSome: (url) =>
+        ClusterBatch.submitAndCollect({
+          url,
+          tasksPath: args.tasks,
+          out: args.out,
+          tty,
+          write,
+          timing: { lockExpirationSeconds: args.lockExpiration }
+        })
     })
     yield* Console.log(`${formatSummary(counts)}; results in ${NodePath.join(args.out, "results.jsonl")}`)
     if (counts.failed > 0) return yield* new ExitWith({ code: 1 })
   }).pipe(Effect.provide(AgentStack.platformLayer))
 ).pipe(Command.withDescription("Run every task of a JSONL file as an agent turn; state is kept in DIR so a rerun continues."))
 
-/** Opens the state of an existing batch folder. */
-const withStore = <A, E, R>(dir: string, f: (store: BatchStore.BatchStore) => Effect.Effect<A, E, R>) =>
+/** Opens the state of an existing batch folder (in PostgreSQL with `--cluster`). */
+const withStore = <A, E, R>(
+  dir: string,
+  url: Option.Option<string>,
+  f: (store: BatchStore.BatchStore) => Effect.Effect<A, E, R>
+) =>
   Effect.gen(function* () {
+    if (Option.isSome(url)) return yield* ClusterBatch.withStore(url.value, dir, f)
     const fs = yield* FileSystem.FileSystem
     if (!(yield* fs.exists(NodePath.join(dir, "batch.db")))) {
       return yield* new CliError({ message: `no batch in ${dir} (batch.db is missing)` })
@@ -71,8 +101,8 @@ const withStore = <A, E, R>(dir: string, f: (store: BatchStore.BatchStore) => Ef
     return yield* Effect.flatMap(BatchStore.make(LocalBatch.LOCAL_BATCH), f).pipe(Effect.provide(LocalBatch.databaseLayer(dir)))
   })
 
-const statusCommand = Command.make("status", { out }, (args) =>
-  withStore(args.out, (store) =>
+const statusCommand = Command.make("status", { out, cluster }, (args) =>
+  withStore(args.out, args.cluster, (store) =>
     Effect.gen(function* () {
       const counts = yield* store.counts
       yield* Console.log(formatSummary(counts))
@@ -80,8 +110,8 @@ const statusCommand = Command.make("status", { out }, (args) =>
     })).pipe(Effect.provide(AgentStack.platformLayer))
 ).pipe(Command.withDescription("Show how far a batch got."))
 
-const collectCommand = Command.make("collect", { out }, (args) =>
-  withStore(args.out, (store) =>
+const collectCommand = Command.make("collect", { out, cluster }, (args) =>
+  withStore(args.out, args.cluster, (store) =>
     Effect.gen(function* () {
       const results = yield* ResultsFile.open(NodePath.join(args.out, "results.jsonl"))
       const added = yield* LocalBatch.catchUp(store, results)

@@ -50,6 +50,8 @@ export interface BatchStore {
   readonly startAttempt: (id: string) => Effect.Effect<number, BatchStoreError>
   /** Stores the result (first one wins) and marks the task done. */
   readonly finish: (result: StoredResult) => Effect.Effect<void, BatchStoreError>
+  /** The stored result of one task, if any. */
+  readonly resultOf: (id: string) => Effect.Effect<StoredResult | undefined, BatchStoreError>
   /** Every stored result, in the order they were stored. */
   readonly results: Effect.Effect<ReadonlyArray<StoredResult>, BatchStoreError>
   readonly counts: Effect.Effect<Counts, BatchStoreError>
@@ -122,6 +124,11 @@ export const make = (batch: string): Effect.Effect<BatchStore, BatchStoreError, 
           yield* sql`INSERT INTO tscodex_batch_results ${sql.insert(row)} ON CONFLICT DO NOTHING`
           yield* sql`UPDATE tscodex_batch_tasks SET state = 'done' WHERE batch = ${batch} AND id = ${result.id}`
         }).pipe(sql.withTransaction, Effect.mapError(sqlError(`cannot store the result of ${result.id}`))),
+      resultOf: (id) =>
+        sql<StoredResult>`SELECT id, status, line FROM tscodex_batch_results WHERE batch = ${batch} AND id = ${id}`.pipe(
+          Effect.map((rows) => rows[0]),
+          Effect.mapError(sqlError(`cannot read the result of ${id}`))
+        ),
       results: sql<StoredResult>`SELECT id, status, line FROM tscodex_batch_results WHERE batch = ${batch}
         ORDER BY finished_at, id`.pipe(Effect.mapError(sqlError("cannot read results"))),
       counts: Effect.gen(function* () {

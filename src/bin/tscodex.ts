@@ -18,7 +18,8 @@ const subcommands = new Map<string, Run>([
   ["doctor", lazy(async () => Command.run((await import("../cli/DoctorCommand.js")).command, cliInfo))],
   ["responses-server", lazy(async () => Command.run((await import("../cli/ResponsesServerCommand.js")).command, cliInfo))],
   ["storage-server", lazy(async () => Command.run((await import("../cli/StorageServerCommand.js")).command, cliInfo))],
-  ["batch", lazy(async () => (await import("../batch/BatchCommand.js")).main)]
+  ["batch", lazy(async () => (await import("../batch/BatchCommand.js")).main)],
+  ["runner", lazy(async () => Command.run((await import("../batch/RunnerCommand.js")).command, cliInfo))]
 ])
 
 const oneShot: Run = ExecCommand.make()

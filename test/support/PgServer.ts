@@ -1,0 +1,61 @@
+/**
+ * PgServer: a throwaway PostgreSQL server on a temporary data folder and a free loopback port, for
+ * tests; as root it runs as the `postgres` user (initdb refuses root). Stopped and removed with its Scope.
+ */
+import { Effect } from "effect"
+import { execFileSync } from "node:child_process"
+import * as NodeFs from "node:fs"
+import * as NodeNet from "node:net"
+import * as NodeOs from "node:os"
+import * as NodePath from "node:path"
+
+/** The folder holding initdb and pg_ctl, or why there is none. */
+export const findBinaries = (): { readonly bin: string } | { readonly missing: string } => {
+  const root = "/usr/lib/postgresql"
+  const versions = NodeFs.existsSync(root) ? NodeFs.readdirSync(root).sort((a, b) => Number(b) - Number(a)) : []
+  for (const version of versions) {
+    const bin = NodePath.join(root, version, "bin")
+    if (NodeFs.existsSync(NodePath.join(bin, "initdb")) && NodeFs.existsSync(NodePath.join(bin, "pg_ctl"))) return { bin }
+  }
+  return { missing: "PostgreSQL server binaries not found under /usr/lib/postgresql (install the Debian postgresql package)" }
+}
+
+const freePort = () =>
+  Effect.async<number>((resume) => {
+    const server = NodeNet.createServer()
+    server.listen(0, "127.0.0.1", () => {
+      const port = (server.address() as NodeNet.AddressInfo).port
+      server.close(() => resume(Effect.succeed(port)))
+    })
+  })
+
+/** Starts a server; its URL connects as the superuser `tscodex` to the `postgres` database. */
+export const start = (bin: string) =>
+  Effect.gen(function* () {
+    const asRoot = process.getuid?.() === 0
+    const dir = NodeFs.mkdtempSync(NodePath.join(NodeOs.tmpdir(), "tscodex-pg-"))
+    NodeFs.chmodSync(dir, 0o777)
+    const run = (program: string, args: ReadonlyArray<string>) =>
+      asRoot
+        ? execFileSync("runuser", ["-u", "postgres", "--", NodePath.join(bin, program), ...args], { stdio: "pipe", cwd: dir })
+        : execFileSync(NodePath.join(bin, program), args, { stdio: "pipe", cwd: dir })
+    const data = NodePath.join(dir, "data")
+    const port = yield* freePort()
+    yield* Effect.acquireRelease(
+      Effect.sync(() => {
+        run("initdb", ["-D", data, "-A", "trust", "-U", "tscodex", "--no-sync", "-E", "UTF8"])
+        const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`
+        run("pg_ctl", ["-D", data, "-o", options, "-l", NodePath.join(dir, "log"), "-w", "-t", "60", "start"])
+      }),
+      () =>
+        Effect.sync(() => {
+          try {
+            run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"])
+          } catch {
+            // already gone
+          }
+          NodeFs.rmSync(dir, { recursive: true, force: true })
+        })
+    )
+    return { url: `postgres://tscodex@127.0.0.1:${port}/postgres`, port }
+  })
