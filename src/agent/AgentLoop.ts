@@ -329,7 +329,7 @@ export const make = (options: AgentLoopOptions = {}) =>
             )
             const { incomplete, items } = sampled
             if (incomplete === undefined) {
-              yield* emit(AgentEvent.model_completed({ turnId, iteration, itemCount: items.length }))
+              yield* emit(AgentEvent.model_completed({ turnId, iteration, itemCount: items.length, items }))
             }
             const calls: Array<ToolCall> = []
             for (const item of items) {

@@ -12,7 +12,10 @@ type Run = Route<NodeContext.NodeContext>
 /** A command whose code is imported only when it runs, so a one-shot turn does not load it. */
 const lazy = (load: () => Promise<Run>): Run => (args) => Effect.flatMap(Effect.promise(load), (run) => run(args))
 
+const exec: Run = lazy(async () => (await import("../cli/exec/ExecSubcommand.js")).run)
 const subcommands = new Map<string, Run>([
+  ["exec", exec],
+  ["e", exec],
   ["sessions", lazy(async () => Command.run((await import("../cli/SessionsCommand.js")).command, cliInfo))],
   ["resume", lazy(async () => (await import("../cli/ResumeCommand.js")).run)],
   ["doctor", lazy(async () => Command.run((await import("../cli/DoctorCommand.js")).command, cliInfo))],

@@ -35,6 +35,8 @@ export const ORIGINATOR = "codex-tui"
 export interface StackOptions {
   readonly configPath?: string
   readonly profile?: string
+  /** `--output-schema`: the JSON Schema the final answer must follow. */
+  readonly outputSchema?: unknown
   /** `--oss`: a local provider by name, or `true` for the configured/default one. */
   readonly oss?: string | true
   readonly systemPrompt?: string
@@ -87,6 +89,7 @@ export const layer = (options: StackOptions) => {
   const context = ContextManagerLive.layer({
     ...(options.systemPrompt !== undefined ? { baseInstructionsOverride: options.systemPrompt } : {}),
     includeCollaborationInstructions: true,
+    ...(options.outputSchema !== undefined ? { outputSchema: options.outputSchema } : {}),
     ...cwd
   })
   const subAgents = SubAgentTools.layerManager({

@@ -22,6 +22,8 @@ import * as WorkspaceMetadata from "./WorkspaceMetadata.js"
 export interface Options {
   /** Replaces every other source of base instructions (`--system-prompt`). */
   readonly baseInstructionsOverride?: string
+  /** A JSON Schema every request asks the final answer to follow (`--output-schema`). */
+  readonly outputSchema?: unknown
   /** Adds the `<collaboration_mode>` section (the CLI's interactive-style sessions). Default false. */
   readonly includeCollaborationInstructions?: boolean
   /** Adds the `<permissions instructions>` section. Default true. */
@@ -178,7 +180,8 @@ export const make = (options: Options = {}) =>
           parallelToolCalls: input.parallelToolCalls,
           baseInstructions: instructions,
           turnId: input.turnId,
-          turnMetadata: metadata
+          turnMetadata: metadata,
+          ...(options.outputSchema !== undefined ? { outputSchema: options.outputSchema } : {})
         }
       })
 

@@ -24,7 +24,13 @@ export type AgentEvent = Data.TaggedEnum<{
   tool_called: { readonly turnId: string; readonly callId: string; readonly toolName: string; readonly webSearch?: WebSearchAction }
   token_count: { readonly turnId: string; readonly usage: Usage | null }
   stream_error: { readonly turnId: string } & Reconnecting
-  model_completed: { readonly turnId: string; readonly iteration: number; readonly itemCount: number }
+  model_completed: {
+    readonly turnId: string
+    readonly iteration: number
+    readonly itemCount: number
+    /** The response's output items, in order (not part of the JSON view). */
+    readonly items?: ReadonlyArray<ModelOutputItem>
+  }
   tool_started: { readonly turnId: string; readonly toolName: string; readonly callId: string; readonly call: ToolCall }
   tool_completed: {
     readonly turnId: string
@@ -55,7 +61,7 @@ export const agentEventJson = (event: AgentEvent, submissionId?: string): Record
   const { _tag, turnId, ...fields } = event as AgentEvent & Record<string, unknown>
   const payload: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(fields)) {
-    if (value === undefined) continue
+    if (value === undefined || (_tag === "model_completed" && key === "items")) continue
     if (key === "webSearch") {
       const action = value as WebSearchAction
       payload.action_type = action.actionType

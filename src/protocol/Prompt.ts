@@ -58,4 +58,6 @@ export interface Prompt {
   readonly turnId?: string
   /** Sent as the `x-codex-turn-metadata` header. */
   readonly turnMetadata?: Record<string, unknown>
+  /** A JSON Schema the final answer must follow (`text.format`, `--output-schema`). */
+  readonly outputSchema?: unknown
 }

@@ -13,8 +13,16 @@ export const ReasoningOptions = Schema.Struct({
   summary: Schema.optional(Schema.String)
 })
 
-/** `text` of a request: present only when a verbosity is configured. */
-export const TextOptions = Schema.Struct({ verbosity: Schema.String })
+/** `format` of `text`: the JSON Schema the final answer must follow. */
+export const TextFormat = Schema.Struct({
+  type: Schema.Literal("json_schema"),
+  strict: Schema.Boolean,
+  schema: Schema.Unknown,
+  name: Schema.String
+})
+
+/** `text` of a request: present only when a verbosity or an output schema is configured. */
+export const TextOptions = Schema.Struct({ verbosity: Schema.optional(Schema.String), format: Schema.optional(TextFormat) })
 
 /** The `POST /responses` body, keys in the order they are sent. */
 export const ResponsesRequest = Schema.Struct({

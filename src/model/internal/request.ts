@@ -4,8 +4,17 @@ import type { ProviderInfo } from "../../config/CodexConfig.js"
 import type { Environment } from "../../config/Environment.js"
 import { asciiJson, toResponsesInput } from "../../protocol/Items.js"
 import { type Prompt, serializeToolSpec } from "../../protocol/Prompt.js"
-import type { ResponsesRequest } from "../../protocol/ResponsesWire.js"
+import type { ResponsesRequest, TextOptions } from "../../protocol/ResponsesWire.js"
 import { InvalidPrompt, MissingApiKey } from "../ModelError.js"
+
+/** `text`: the verbosity and, with an output schema, the strict `json_schema` format Codex sends. */
+const textControls = (verbosity: string | undefined, schema: unknown): { readonly text?: typeof TextOptions.Type } => {
+  const text: typeof TextOptions.Type = {
+    ...(verbosity !== undefined ? { verbosity } : {}),
+    ...(schema !== undefined ? { format: { type: "json_schema" as const, strict: true, schema, name: "codex_output_schema" } } : {})
+  }
+  return Object.keys(text).length > 0 ? { text } : {}
+}
 
 /** What the request builders need to know about the client. */
 export interface RequestSettings {
@@ -121,6 +130,6 @@ export const responsesBody = (
     prompt_cache_key: sessionId,
     ...(tools.length > 0 ? { tool_choice: "auto" } : {}),
     ...(Object.keys(reasoning).length > 0 ? { reasoning } : {}),
-    ...(settings.verbosity !== undefined ? { text: { verbosity: settings.verbosity } } : {})
+    ...textControls(settings.verbosity, prompt.outputSchema)
   })
 }
