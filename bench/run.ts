@@ -1,35 +1,108 @@
-/** Runs every benchmark and writes bench/results.md with the date and the machine. */
+/**
+ * Runs every benchmark and writes bench/results.md: this run's figures next to each target, with
+ * Codex side by side when CODEX_BIN names its executable. BENCH_RUNS sets the runs per turn case.
+ */
 import { writeFileSync } from "node:fs"
-import { cpus, platform, release, totalmem } from "node:os"
+import { cpus, loadavg, platform, release, totalmem } from "node:os"
 import { resolve } from "node:path"
-import { runCliTurnBench } from "./cliTurn.js"
+import { runConnectionBench } from "./connections.js"
 import { runRolloutLoadBench } from "./rolloutLoad.js"
 import { runSseDecodeBench } from "./sseDecode.js"
+import type { Summary } from "./support/measure.js"
+import { type CaseResult, cases, runCase } from "./turns.js"
 
+const codexBin = process.env.CODEX_BIN !== undefined && process.env.CODEX_BIN !== "" ? process.env.CODEX_BIN : undefined
+const runs = Number(process.env.BENCH_RUNS ?? 5)
 const fmt = (n: number, digits = 0) => n.toFixed(digits)
-const verdict = (ok: boolean, miss: string) => (ok ? "met" : `missed (${miss})`)
+const s = (ms: number) => `${fmt(ms / 1000, 3)} s`
+const verdict = (ok: boolean, miss: string) => (ok ? "met" : `**missed** (${miss})`)
+const load = () => loadavg().map((n) => n.toFixed(1)).join(" / ")
 
+const loadBefore = load()
 const sse = await runSseDecodeBench()
-const cli = await runCliTurnBench()
+const ok = await runCase(cases.ok, runs, codexBin)
+const tool = await runCase(cases.tool, runs, codexBin)
+const long = await runCase(cases.long, runs, codexBin)
+const paused = await runCase(cases.longPaused, Math.min(runs, 3), codexBin)
+const huge = await runCase(cases.huge, Math.min(runs, 3), codexBin)
+const connections = await runConnectionBench()
 const rollout = await runRolloutLoadBench()
+const loadAfter = load()
 
-const startup = cli.messageOnly.firstRequestMs
-const large = cli.largeAnswer
+const cell = (m: Summary) => `${s(m.wallMs)} / ${fmt(m.cpuMs / 1000, 2)} s CPU / ${fmt(m.peakRssMib)} MiB`
+const ratio = (ours: number, theirs: number) => `${fmt(ours / theirs, 2)}×`
+const turnRow = (result: CaseResult) =>
+  `| ${result.name} | ${cell(result.tscodex)} | ${result.codex !== undefined ? cell(result.codex) : "—"} | ${
+    result.codex !== undefined ? `${ratio(result.tscodex.wallMs, result.codex.wallMs)} wall, ${ratio(result.tscodex.cpuMs, result.codex.cpuMs)} CPU` : "—"
+  } |`
+
+const perDelta = (result: CaseResult, deltas: number) => (result.tscodex.cpuMs - ok.tscodex.cpuMs) / deltas
+const perDeltaLong = perDelta(long, 25_000)
+const perDeltaHuge = perDelta(huge, 250_000)
+const growth = perDeltaHuge / perDeltaLong
+const rssPerDelta = (huge.tscodex.peakRssMib - ok.tscodex.peakRssMib) / 250_000
+
 const lines = [
   "# Benchmark results",
   "",
   `Date: ${new Date().toISOString()}  `,
-  `Machine: ${cpus()[0]?.model ?? "unknown cpu"}, ${cpus().length} cores, ${fmt(totalmem() / 2 ** 30, 1)} GiB, ${platform()} ${release()}, Node ${process.version}`,
+  `Machine: ${cpus()[0]?.model ?? "unknown cpu"}, ${cpus().length} cores, ${fmt(totalmem() / 2 ** 30, 1)} GiB, ${platform()} ${release()}, Node ${process.version}  `,
+  `Load average (1/5/15 min) before: ${loadBefore}, after: ${loadAfter}  `,
+  `Codex: ${codexBin ?? "not run (CODEX_BIN unset)"}`,
   "",
-  "| benchmark | measured | target | verdict |",
+  "The model server writes **one socket write per SSE event** (Nagle off, one event per event-loop turn), as",
+  "providers stream. Each turn is a whole process (`node dist/tscodex.js <prompt>`, `codex exec`) under",
+  "`/usr/bin/time`: wall time from spawn to exit, user + system CPU time, peak RSS; medians of",
+  `${runs} runs (3 for the paused and 250,000-delta cases), the two programs' runs interleaved.`,
+  "",
+  "## Turns",
+  "",
+  "| turn | tscodex (wall / CPU / peak RSS) | Codex 0.169 | tscodex ÷ Codex |",
   "| --- | --- | --- | --- |",
-  `| SSE decoding, 25,000 deltas | ${fmt(sse.eventsPerSecond)} events/s | ≥ 200,000 events/s | ${verdict(sse.eventsPerSecond >= 200_000, `${fmt(100 - (sse.eventsPerSecond / 2000), 0)}% short`)} |`,
-  `| CLI start-up to first request | ${fmt(startup)} ms (node -e 0: ${fmt(cli.nodeFloorMs)} ms) | < 300 ms | ${verdict(startup < 300, `${fmt(startup - 300)} ms over`)} |`,
-  `| one-shot turn, message only | ${fmt(cli.messageOnly.wallMs)} ms, peak RSS ${fmt(cli.messageOnly.peakRssMb)} MB | — | — |`,
-  `| one-shot turn, 200 KB answer in 8-character deltas | ${fmt(large.wallMs)} ms, peak RSS ${fmt(large.peakRssMb)} MB | < 1.5 s, < 150 MB | ${verdict(large.wallMs < 1500 && large.peakRssMb < 150, `${fmt(large.wallMs)} ms, ${fmt(large.peakRssMb)} MB`)} |`,
-  `| loading a ${rollout.items.toLocaleString("en")}-item rollout (${fmt(rollout.fileMb)} MB) | ${fmt(rollout.loadMs)} ms, peak RSS ${fmt(rollout.loadPeakRssMb)} MB (JSON.parse per line: ${fmt(rollout.floorMs)} ms, ${fmt(rollout.floorPeakRssMb)} MB) | < 1.5 s, < 400 MB | ${verdict(rollout.withinTargets, `${fmt(rollout.loadMs)} ms, ${fmt(rollout.loadPeakRssMb)} MB`)} |`,
+  turnRow(ok),
+  turnRow(tool),
+  turnRow(long),
+  turnRow(paused),
+  turnRow(huge),
   "",
-  "Times are medians of 5 runs (CLI) or as reported by each benchmark; peak RSS is the largest seen.",
+  `Start-up to the first request (median): tscodex ${fmt(ok.tscodex.firstRequestMs)} ms${
+    ok.codex !== undefined ? `, Codex ${fmt(ok.codex.firstRequestMs)} ms` : ""
+  }.`,
+  "",
+  "## Targets",
+  "",
+  "| target | measured | verdict |",
+  "| --- | --- | --- |",
+  `| 25,000-delta answer ≤ 0.6 s and < 120 MiB | ${s(long.tscodex.wallMs)}, ${fmt(long.tscodex.peakRssMib)} MiB (${fmt(long.tscodex.cpuMs / 1000, 2)} s CPU) | ${verdict(
+    long.tscodex.wallMs <= 600 && long.tscodex.peakRssMib < 120,
+    "see notes"
+  )} |`,
+  `| "OK" turn ≤ 0.30 s | ${s(ok.tscodex.wallMs)} (${fmt(ok.tscodex.cpuMs / 1000, 2)} s CPU) | ${verdict(ok.tscodex.wallMs <= 300, "see notes")} |`,
+  `| tool round trip ≤ 0.40 s | ${s(tool.tscodex.wallMs)} (${fmt(tool.tscodex.cpuMs / 1000, 2)} s CPU) | ${verdict(tool.tscodex.wallMs <= 400, "see notes")} |`,
+  `| linear streaming: CPU per delta flat from 25k to 250k | ${fmt(perDeltaLong * 1000, 1)} µs → ${fmt(perDeltaHuge * 1000, 1)} µs per delta (${fmt(growth, 2)}×); RSS ${fmt(rssPerDelta * 1024 * 1024, 0)} bytes per delta over the "OK" turn | ${verdict(
+    growth <= 1.25,
+    `${fmt(growth, 2)}×`
+  )} |`,
+  `| one keep-alive connection per session | ${connections.plain.connections} connection(s) for ${connections.plain.requests} requests over http; TLS: ${connections.tls.connections} for ${connections.tls.requests} | ${verdict(
+    connections.plain.connections === 1 && connections.tls.connections === 1,
+    "more than one connection"
+  )} |`,
+  `| rollout load ≤ 2× JSON.parse per line, peak RSS ≤ 1.2× | ${fmt(rollout.loadMs)} ms vs ${fmt(rollout.floorMs)} ms (${fmt(
+    rollout.loadMs / rollout.floorMs,
+    2
+  )}×), ${fmt(rollout.loadPeakRssMb)} MB vs ${fmt(rollout.floorPeakRssMb)} MB (${fmt(rollout.loadPeakRssMb / rollout.floorPeakRssMb, 2)}×) | ${verdict(
+    rollout.loadMs <= 2 * rollout.floorMs && rollout.loadPeakRssMb <= 1.2 * rollout.floorPeakRssMb,
+    "see notes"
+  )} |`,
+  "",
+  "## Micro-benchmarks (CPU time of this process, best of 5)",
+  "",
+  `- SSE framing + JSON + event decoding, 25,000 deltas in 16 KB chunks: ${fmt(sse.eventsPerSecond)} events per CPU second`,
+  `- whole client in memory (body to ModelEvents), 16 KB chunks: ${fmt(sse.clientEventsPerSecond)} events per CPU second`,
+  `- whole client in memory, one chunk per event: ${fmt(sse.perEventChunkEventsPerSecond)} events per CPU second`,
+  `- connection reuse, ${connections.tls.requests} sequential requests of one client over HTTPS: ${fmt(connections.tls.reusedMs)} ms with one connection vs ${fmt(
+    connections.tls.freshMs
+  )} ms with a fresh connection (and handshake) each`,
   ""
 ]
 writeFileSync(resolve(import.meta.dirname, "results.md"), lines.join("\n"))

@@ -1,9 +1,11 @@
 /**
  * @internal An HttpClient over node:http that puts exactly the request's headers on the wire: no
  * `Connection` header (Node adds one unless it is removed), no tracing headers, no compression
- * negotiation, redirects not followed. Each request opens its own connection (see connect.ts):
- * through the environment's proxy when one applies, trusting an extra CA bundle when one is named,
- * within the connect timeout the caller sets with `currentConnectTimeout`.
+ * negotiation, redirects not followed. Requests of one client share keep-alive connections per
+ * destination (pool.ts); a new connection is opened as connect.ts does it: through the
+ * environment's proxy when one applies, trusting an extra CA bundle when one is named, within the
+ * connect timeout the caller sets with `currentConnectTimeout`. A request that fails on a pooled
+ * connection before any answer (the server had closed it) is sent again on a new one.
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -17,6 +19,7 @@ import { Readable } from "node:stream"
 import * as Tls from "node:tls"
 import { Environment } from "../../config/Environment.js"
 import { authority, ConnectTimeout, type Endpoint, open } from "./connect.js"
+import * as Pool from "./pool.js"
 import * as Proxy from "./proxy.js"
 
 /** How long establishing a connection may take (TCP, proxy tunnel, TLS); none by default. */
@@ -132,6 +135,29 @@ export interface NodeBody {
   ) => Effect.Effect<A, E>
 }
 
+/** How long the rest of a body read no further may take to arrive before its connection is dropped. */
+const drainMillis = 2000
+
+/**
+ * Lets the rest of a body (usually just its end) arrive unread, so that its connection can serve
+ * the next request; a body that goes on for longer than `drainMillis` loses its connection.
+ */
+const drain = (incoming: Http.IncomingMessage) => {
+  const socket = incoming.socket
+  if (incoming.complete || socket === null) return
+  const drop = () => incoming.destroy()
+  const done = () => {
+    socket.off("timeout", drop)
+    socket.setTimeout(0)
+  }
+  socket.once("timeout", drop)
+  socket.setTimeout(drainMillis)
+  incoming.once("end", done)
+  incoming.once("close", done)
+  incoming.on("error", () => {})
+  incoming.resume()
+}
+
 /** The body of a response of this client, unless it is already being read another way. */
 export const nodeBody = (response: HttpClientResponse.HttpClientResponse): NodeBody | undefined => {
   const entry = bodies.get(response.request)
@@ -154,8 +180,7 @@ export const nodeBody = (response: HttpClientResponse.HttpClientResponse): NodeB
           const stop = chunk(bytes)
           if (stop === undefined) return
           cleanup()
-          // whatever follows the last event is not needed
-          if (!incoming.complete) incoming.destroy()
+          drain(incoming)
           resume(Effect.succeed(stop))
         }
         const onEnd = () => {
@@ -186,33 +211,44 @@ export const nodeBody = (response: HttpClientResponse.HttpClientResponse): NodeB
   }
 }
 
-/** Writes the request on an open connection and waits for the response head. */
+/** A request failed on a pooled connection before any answer: the server had closed it. */
+class StaleConnection {
+  constructor(readonly cause: unknown) {}
+}
+
+/**
+ * Writes the request and waits for the response head: on an idle pooled connection for the same
+ * destination when there is one, else on `opened`.
+ */
 const exchange = (
   request: HttpClientRequest.HttpClientRequest,
   url: URL,
   target: Endpoint,
   proxy: Proxy.Proxy | undefined,
-  socket: Net.Socket,
-  signal: AbortSignal
+  pool: Pool.Pool,
+  poolKey: string,
+  opened: Net.Socket | undefined
 ) =>
-  Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
+  Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError | StaleConnection>((resume) => {
+    let nodeRequest: Http.ClientRequest | undefined
     const fail = (cause: unknown) => {
-      socket.destroy()
+      opened?.destroy()
+      nodeRequest?.destroy()
       resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
     }
     // a plain-http request through a proxy names the whole URL; everything else the path only
     const forward = proxy !== undefined && !target.secure
-    const options: Http.RequestOptions = {
+    const options: Pool.PoolOptions = {
       method: request.method,
       host: target.host,
       port: target.port,
       defaultPort: target.secure ? 443 : 80,
       path: forward ? `${url.protocol}//${authority(target)}${url.pathname}${url.search}` : `${url.pathname}${url.search}`,
       headers: request.headers,
-      signal,
-      createConnection: () => socket
+      agent: pool.agent,
+      poolKey,
+      opened
     }
-    let nodeRequest: Http.ClientRequest
     try {
       nodeRequest = Http.request(options)
       nodeRequest.removeHeader("connection")
@@ -220,11 +256,23 @@ const exchange = (
     } catch (cause) {
       return fail(cause)
     }
-    nodeRequest.once("error", fail)
-    nodeRequest.once("response", (incoming) => {
-      nodeRequest.off("error", fail)
-      // one connection per request: it ends with its response
-      incoming.once("close", () => socket.destroy())
+    const current = nodeRequest
+    current.once("socket", (socket) => {
+      // an idle connection was free after all: the one opened for this request is not needed
+      if (opened !== undefined && socket !== opened) opened.destroy()
+    })
+    const onError = (cause: unknown) => {
+      if (current.reusedSocket || cause instanceof Pool.NoIdleConnection) {
+        current.destroy()
+        return resume(Effect.fail(new StaleConnection(cause)))
+      }
+      fail(cause)
+    }
+    current.once("error", onError)
+    current.once("response", (incoming) => {
+      current.off("error", onError)
+      // a late error (the body breaking off) is read from the response; this keeps it handled
+      current.on("error", () => {})
       try {
         resume(Effect.succeed(HttpClientResponse.fromWeb(request, toWebResponse(request, incoming))))
       } catch (cause) {
@@ -233,17 +281,18 @@ const exchange = (
       }
     })
     const body = bodyBytes(request)
-    if (body === undefined) nodeRequest.end()
-    else nodeRequest.end(body)
+    if (body === undefined) current.end()
+    else current.end(body)
     return Effect.sync(() => {
-      nodeRequest.destroy()
-      socket.destroy()
+      current.destroy()
+      opened?.destroy()
     })
   })
 
 /** The client described in this module's header, for the given proxies and trust. */
-export const makeWith = (settings: Settings): HttpClient.HttpClient =>
-  HttpClient.make((request, url, signal) =>
+export const makeWith = (settings: Settings): HttpClient.HttpClient => {
+  const pool = Pool.make()
+  return HttpClient.make((request, url) =>
     Effect.gen(function* () {
       const transport = (cause: unknown) => new HttpClientError.RequestError({ request, reason: "Transport", cause })
       const target: Endpoint = { host: Proxy.bareHost(url.hostname), port: Proxy.effectivePort(url), secure: url.protocol === "https:" }
@@ -254,7 +303,7 @@ export const makeWith = (settings: Settings): HttpClient.HttpClient =>
       const context = target.secure || proxy?.secure === true ? yield* Effect.mapError(settings.trust, transport) : undefined
       const limit = yield* FiberRef.get(currentConnectTimeout)
       const first = proxy ?? target
-      const socket = yield* open(target, proxy, context).pipe(
+      const connect = open(target, proxy, context).pipe(
         Option.isSome(limit)
           ? Effect.timeoutFail({
               duration: limit.value,
@@ -266,9 +315,20 @@ export const makeWith = (settings: Settings): HttpClient.HttpClient =>
           : (self) => self,
         Effect.mapError(transport)
       )
-      return yield* exchange(request, url, target, proxy, socket, signal)
+      const poolKey = `${proxy?.display ?? ""}|${target.secure ? "https" : "http"}|${authority(target)}`
+      const fresh = Effect.flatMap(connect, (socket) => exchange(request, url, target, proxy, pool, poolKey, socket))
+      const attempt = pool.hasIdle(poolKey) ? exchange(request, url, target, proxy, pool, poolKey, undefined) : fresh
+      // a pooled connection the server had already closed is not a failure of the request
+      return yield* attempt.pipe(
+        Effect.catchIf(
+          (error): error is StaleConnection => error instanceof StaleConnection,
+          () => fresh
+        ),
+        Effect.mapError((error) => (error instanceof StaleConnection ? transport(error.cause) : error))
+      )
     })
   ).pipe(HttpClient.withTracerPropagation(false))
+}
 
 /** Straight connections with Node's default trust, whatever the environment says. */
 export const make: HttpClient.HttpClient = makeWith({ proxies: Proxy.none, trust: Effect.succeed(undefined) })
