@@ -2,17 +2,19 @@
 import * as NodeCommandExecutor from "@effect/platform-node/NodeCommandExecutor"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import type * as FileSystem from "@effect/platform/FileSystem"
-import { Context, Effect, Layer, Ref, Scope } from "effect"
+import { Context, Effect, Either, Layer, Option, Ref, Scope } from "effect"
 import * as AgentEvents from "../agent/AgentEvents.js"
 import * as AgentLoop from "../agent/AgentLoop.js"
 import * as AgentRuntime from "../agent/AgentRuntime.js"
 import { Compactor } from "../agent/Compactor.js"
 import * as CompactorLive from "../agent/CompactorLive.js"
-import { CodexConfig } from "../config/CodexConfig.js"
+import { CodexConfig, ConfigError } from "../config/CodexConfig.js"
 import * as ConfigLoader from "../config/ConfigLoader.js"
 import * as Environment from "../config/Environment.js"
 import { ContextManager } from "../context/ContextManager.js"
 import * as ContextManagerLive from "../context/ContextManagerLive.js"
+import * as ModelCatalog from "../context/ModelCatalog.js"
+import * as Prompts from "../context/Prompts.js"
 import { ModelClient } from "../model/ModelClient.js"
 import type { ConversationItem } from "../protocol/Items.js"
 import * as ResponsesModelClient from "../model/ResponsesModelClient.js"
@@ -20,11 +22,11 @@ import * as RolloutStore from "../session/RolloutStore.js"
 import { SessionRecorder } from "../session/SessionRecorder.js"
 import * as ToolRegistry from "../tools/ToolRegistry.js"
 import * as RolloutSwitch from "./repl/RolloutSwitch.js"
-import * as SubAgents from "../agent/SubAgents.js"
-import * as ExecModeTools from "../tools/ExecModeTools.js"
 import * as SubAgentTools from "../tools/SubAgentTools.js"
-import * as ToolDeclarations from "../tools/ToolDeclarations.js"
+import * as PermissionRequests from "../tools/PermissionRequests.js"
 import * as PlanStore from "../tools/PlanStore.js"
+import * as ToolSelection from "../tools/ToolSelection.js"
+import * as ToolSets from "../tools/ToolSets.js"
 import * as UserInput from "../tools/UserInput.js"
 import * as CompatServer from "./CompatServer.js"
 import { VERSION } from "./Version.js"
@@ -99,11 +101,20 @@ export const layer = (options: StackOptions) => {
   const tools = Layer.scoped(
     ToolRegistry.ToolRegistry,
     Effect.gen(function* () {
-      const execTools = yield* ExecModeTools.make(cwd)
-      const collaboration = SubAgentTools.collaborationTools(yield* SubAgents.SubAgents, yield* ToolDeclarations.load())
-      return ToolRegistry.make([...execTools, ...collaboration])
+      const config = yield* CodexConfig
+      const selection = yield* Either.match(ToolSelection.fromConfig(config.raw), {
+        onLeft: (detail) => Effect.fail(new ConfigError({ reason: "InvalidValue", path: config.configPath, key: "tools", detail })),
+        onRight: Effect.succeed
+      })
+      // Codex's model-family rule: the catalog entry may name the shell tool the model expects.
+      const shellType = yield* Prompts.make().pipe(
+        Effect.flatMap(ModelCatalog.load),
+        Effect.map((catalog) => Option.flatMap(catalog.lookup(config.model.trim()), (info) => Option.fromNullable(info.shellType))),
+        Effect.orElseSucceed(() => Option.none<ModelCatalog.ShellType>())
+      )
+      return yield* ToolSets.build(ToolSelection.resolve(selection, Option.getOrUndefined(shellType)), cwd)
     })
-  ).pipe(Layer.provideMerge(Layer.mergeAll(PlanStore.layer, UserInput.layer, subAgents)))
+  ).pipe(Layer.provideMerge(Layer.mergeAll(PlanStore.layer, UserInput.layer, PermissionRequests.layer, subAgents)))
   const recorder = Layer.scoped(
     SessionRecorder,
     Effect.gen(function* () {

@@ -25,7 +25,13 @@ export interface ModelInfo {
   readonly personalities?: Personalities
   /** Fixed instructions, used when there is no template. */
   readonly baseInstructions?: string
+  /** Which shell tool the model is trained on (`shell_type`), when the entry says. */
+  readonly shellType?: ShellType
 }
+
+/** Codex's `shell_type` values: the argv `shell`, a local shell, unified exec sessions, the `shell_command` script tool, or none. */
+export const ShellType = Schema.Literal("default", "local", "unified_exec", "shell_command", "disabled")
+export type ShellType = typeof ShellType.Type
 
 export interface ModelCatalog {
   readonly lookup: (slug: string | undefined) => Option.Option<ModelInfo>
@@ -48,6 +54,7 @@ const Entry = Schema.Struct({
   instructions_variables: Schema.optional(StringMap),
   supports_personality: Schema.optional(Schema.Boolean),
   base_instructions: Schema.optional(Schema.NullOr(Schema.String)),
+  shell_type: Schema.optional(Schema.NullOr(ShellType)),
   model_messages: Schema.optional(Schema.NullOr(Schema.Struct({
     instructions_template: Schema.optional(Schema.NullOr(Schema.String)),
     instructions_variables: Schema.optional(Schema.NullOr(Schema.Unknown))
@@ -110,6 +117,8 @@ const toInfo = (
     if (ownPersonalities !== undefined) info.personalities = ownPersonalities
     const base = withoutNulls(entry.base_instructions)
     if (base !== undefined) info.baseInstructions = base
+    const shellType = withoutNulls(entry.shell_type)
+    if (shellType !== undefined) info.shellType = shellType
     return info
   })
 

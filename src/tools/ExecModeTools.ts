@@ -8,6 +8,7 @@ import * as PlanStore from "./PlanStore.js"
 import * as RequestUserInput from "./RequestUserInput.js"
 import type * as Tool from "./Tool.js"
 import * as ToolDeclarations from "./ToolDeclarations.js"
+import * as ToolSets from "./ToolSets.js"
 import { makeUnifiedExecTools } from "./UnifiedExecTools.js"
 import * as UpdatePlan from "./UpdatePlan.js"
 import * as UserInput from "./UserInput.js"
@@ -52,3 +53,9 @@ export const make = (
       declared(yield* ViewImage.make(cwd))
     ]
   })
+
+/**
+ * The exec-mode registry as a layer: these seven tools plus the five collaboration tools, the 12
+ * tools Codex's exec mode declares, in its order.
+ */
+export const layer = (options: ToolSets.ToolSetOptions = {}) => ToolSets.layerExecMode(options)

@@ -25,6 +25,7 @@ import * as WaitAgent from "./subagents/WaitAgent.js"
 import type * as Tool from "./Tool.js"
 import * as ToolDeclarations from "./ToolDeclarations.js"
 import * as ToolRegistry from "./ToolRegistry.js"
+import * as ToolSets from "./ToolSets.js"
 import { makeUnifiedExecTools } from "./UnifiedExecTools.js"
 import * as UpdatePlan from "./UpdatePlan.js"
 import * as ViewImage from "./ViewImage.js"
@@ -186,3 +187,6 @@ export const layerManager = (options: ManagerLayerOptions = {}): Layer.Layer<
       return manager
     })
   )
+
+/** A sub-agent's registry as a layer (exec_command, write_stdin, update_plan, apply_patch, web_search, view_image). */
+export const layer = (options: ToolSets.ToolSetOptions = {}) => ToolSets.layerSubAgent(options)
