@@ -44,17 +44,33 @@ export type AppRequirements =
   | PayloadProcessors.PayloadProcessors
 
 /** The whole request took longer than the configured deadline. */
-class DeadlineExceeded extends Data.TaggedError("DeadlineExceeded")<{ readonly seconds: number }> {
+export class DeadlineExceeded extends Data.TaggedError("DeadlineExceeded")<{ readonly seconds: number }> {
   override get message() {
     return `the request did not finish within its deadline of ${this.seconds} seconds`
   }
 }
 
 /** The server stopped while the request was still running. */
-class ShuttingDown extends Data.TaggedError("ShuttingDown")<{}> {
+export class ShuttingDown extends Data.TaggedError("ShuttingDown")<{}> {
   override get message() {
     return "the server is shutting down"
   }
+}
+
+/**
+ * What ends a request's stream early, if anything: the deadline (`seconds` > 0) passing, or a
+ * shutdown's drain time being over; either fails the stream, which then ends in `response.failed`.
+ */
+export const stopWhen = (
+  seconds: number,
+  drain: Listener.Drain | undefined
+): Effect.Effect<never, DeadlineExceeded | ShuttingDown> | undefined => {
+  const deadline = seconds > 0
+    ? Effect.zipRight(Effect.sleep(Duration.millis(seconds * 1000)), Effect.fail(new DeadlineExceeded({ seconds })))
+    : undefined
+  const shutdown = drain === undefined ? undefined : Effect.zipRight(drain.deadlinePassed, Effect.fail(new ShuttingDown()))
+  if (deadline !== undefined && shutdown !== undefined) return Effect.raceFirst(deadline, shutdown)
+  return deadline ?? shutdown
 }
 
 /** The items a follow-up continues from: this request's input, then its output (mock searches are not input). */
@@ -100,18 +116,7 @@ export const makeApp = (
     }
     const cleanError = (status: number, message: string) => errorResponse(status, clean(message))
 
-    /** Ends a stream with a failure when the deadline passes or a shutdown's drain time is over. */
-    const stopper: Effect.Effect<never, DeadlineExceeded | ShuttingDown> | undefined = (() => {
-      const deadline = config.requestDeadlineSeconds > 0
-        ? Effect.zipRight(
-          Effect.sleep(Duration.millis(config.requestDeadlineSeconds * 1000)),
-          Effect.fail(new DeadlineExceeded({ seconds: config.requestDeadlineSeconds }))
-        )
-        : undefined
-      const shutdown = Option.isSome(drain) ? Effect.zipRight(drain.value.deadlinePassed, Effect.fail(new ShuttingDown())) : undefined
-      if (deadline !== undefined && shutdown !== undefined) return Effect.raceFirst(deadline, shutdown)
-      return deadline ?? shutdown
-    })()
+    const stopper = stopWhen(config.requestDeadlineSeconds, Option.getOrUndefined(drain))
 
     const health = HttpServerResponse.unsafeJson({ ok: true })
 

@@ -19,6 +19,8 @@ export interface FakeChatRequest {
 export type FakeChatReply =
   | { readonly _tag: "Sse"; readonly events: ReadonlyArray<{ readonly event?: string; readonly data: string }> }
   | { readonly _tag: "Status"; readonly status: number; readonly body: string }
+  /** Sends these chunks and then keeps the stream open without another byte. */
+  | { readonly _tag: "Hang"; readonly chunks: ReadonlyArray<unknown> }
 
 export interface FakeChatScript {
   readonly chat?: ReadonlyArray<FakeChatReply>
@@ -114,6 +116,9 @@ export const make = (script: FakeChatScript): Effect.Effect<FakeChatHandle, neve
         if (reply._tag === "Status") {
           res.writeHead(reply.status, { "content-type": "application/json" })
           res.end(reply.body)
+        } else if (reply._tag === "Hang") {
+          res.writeHead(200, { "content-type": "text/event-stream" })
+          for (const chunk of reply.chunks) res.write(`data: ${JSON.stringify(chunk)}\n\n`)
         } else {
           res.writeHead(200, { "content-type": "text/event-stream" })
           res.end(frame(reply))

@@ -1,5 +1,7 @@
 /** Test support: a compatibility server on 127.0.0.1 port 0 in the test's scope, and a client for it. */
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpServer from "@effect/platform/HttpServer"
 import { Effect, Layer, type Scope } from "effect"
 import * as Environment from "../../../src/config/Environment.js"
@@ -29,15 +31,30 @@ export const inbound = (instructions: string, input: ReadonlyArray<unknown>, ext
 /** Starts a server for `config` with the given environment and processors. */
 export const start = (
   config: Partial<ServerConfig.ServerConfig>,
-  options: { readonly env?: Record<string, string>; readonly processors?: PayloadProcessors.Registry } = {}
+  options: {
+    readonly env?: Record<string, string>
+    readonly processors?: PayloadProcessors.Registry
+    /** Optional services (AccessLog, SessionStore) for the server. */
+    readonly extra?: Layer.Layer<never> | Layer.Layer<any>
+    readonly drainSeconds?: number
+    /** Serve on this HttpServer instead of the configured listener. */
+    readonly listener?: Layer.Layer<HttpServer.HttpServer, unknown, never> | Layer.Layer<any, unknown, never>
+  } = {}
 ): Effect.Effect<TestServer, unknown, Scope.Scope> =>
   Effect.gen(function* () {
     const deps = Layer.mergeAll(
       WireHttpClient.layer,
       Environment.layerValue(options.env ?? {}),
-      PayloadProcessors.layer(options.processors)
+      PayloadProcessors.layer(options.processors),
+      options.extra ?? Layer.empty
     )
-    const context = yield* Layer.build(ResponsesServer.layer(ServerConfig.make({ ...config, port: 0 })).pipe(Layer.provide(deps)))
+    const serverConfig = ServerConfig.make({ ...config, port: 0 })
+    const layer: Layer.Layer<HttpServer.HttpServer, unknown, Environment.Environment | HttpClient.HttpClient | PayloadProcessors.PayloadProcessors> = options.listener === undefined
+      ? ResponsesServer.layer(serverConfig, { drainSeconds: options.drainSeconds ?? 1 })
+      : ResponsesServer.serve(serverConfig).pipe(
+        Layer.provideMerge(options.listener as Layer.Layer<HttpServer.HttpServer | FileSystem.FileSystem>)
+      )
+    const context = yield* Layer.build(layer.pipe(Layer.provide(deps)))
     const server = HttpServer.HttpServer.pipe(Effect.provide(context))
     const address = (yield* server).address
     if (address._tag !== "TcpAddress") return yield* Effect.die("expected a TCP address")

@@ -1,0 +1,65 @@
+/** The last stage of every response stream: exactly one terminal event, whatever goes wrong, and the request deadline. */
+import { describe, expect, it } from "@effect/vitest"
+import { Chunk, Effect, Fiber, Stream, TestClock } from "effect"
+import { stopWhen } from "../../../src/server/ResponsesServer.js"
+import * as Ev from "../../../src/server/stream/ResponsesEvents.js"
+import { terminatedSseText } from "../../../src/server/stream/Terminal.js"
+import { dataLines } from "./support.js"
+
+const run = <E>(events: Stream.Stream<Ev.ResponsesStreamEvent, E>, redact?: (t: string) => string) =>
+  Effect.map(Stream.runCollect(terminatedSseText(events, redact)), (c) => dataLines(Chunk.toArray(c).join("")).map((l) => JSON.parse(l) as Record<string, any>))
+
+const created = Ev.created("resp_x", "m")
+const done = Ev.completed("resp_x", "m", [], undefined)
+
+describe("terminatedSseText", () => {
+  it.effect("passes a normal stream through and drops anything after the first terminal event", () =>
+    Effect.gen(function* () {
+      const events = yield* run(Stream.make(created, done, Ev.failed("late"), done))
+      expect(events.map((e) => e.type)).toEqual(["response.created", "response.completed"])
+    }))
+
+  it.effect("a failure, a defect, or an end without a terminal event each become one response.failed", () =>
+    Effect.gen(function* () {
+      const failed = yield* run(Stream.make(created).pipe(Stream.concat(Stream.fail(new Error("boom")))))
+      expect(failed.map((e) => e.type)).toEqual(["response.created", "response.failed"])
+      expect(failed[1]!.response.error.message).toBe("boom")
+      const died = yield* run(Stream.make(created).pipe(Stream.concat(Stream.die(new RangeError("Maximum call stack size exceeded")))))
+      expect(died.at(-1)!.response.error.message).toBe("Maximum call stack size exceeded")
+      const empty = yield* run(Stream.make(created))
+      expect(empty.at(-1)!.response.error.message).toBe("the response stream ended without a terminal event")
+      const before = yield* run(Stream.die("before anything"))
+      expect(before.map((e) => e.type)).toEqual(["response.failed"])
+    }))
+
+  it.effect("an event that cannot be encoded ends the stream with response.failed instead of cutting it", () =>
+    Effect.gen(function* () {
+      const loop: Record<string, unknown> = {}
+      loop.self = loop
+      const bad = { ...done, response: { ...done.response, usage: loop } } as unknown as Ev.ResponsesStreamEvent
+      const events = yield* run(Stream.make(created, bad, done))
+      expect(events.map((e) => e.type)).toEqual(["response.created", "response.failed"])
+      expect(events[1]!.response.error.message).toMatch(/^the response could not be encoded: /)
+    }))
+
+  it.effect("failure messages are redacted", () =>
+    Effect.gen(function* () {
+      const events = yield* run(Stream.make(created, Ev.failed("key sk-1234 leaked")), (t) => t.replace("sk-1234", "***"))
+      expect(events[1]!.response.error.message).toBe("key *** leaked")
+    }))
+})
+
+describe("request deadline", () => {
+  it.effect("a stream still running at the deadline ends with response.failed naming it", () =>
+    Effect.gen(function* () {
+      const stopper = stopWhen(30, undefined)!
+      const fiber = yield* Effect.fork(run(Stream.make(created).pipe(Stream.concat(Stream.never), Stream.interruptWhen(stopper))))
+      yield* TestClock.adjust("29 seconds")
+      expect(fiber.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("1 second")
+      const events = yield* Fiber.join(fiber)
+      expect(events.map((e) => e.type)).toEqual(["response.created", "response.failed"])
+      expect(events[1]!.response.error.message).toBe("the request did not finish within its deadline of 30 seconds")
+      expect(stopWhen(0, undefined)).toBeUndefined()
+    }))
+})
