@@ -4,6 +4,7 @@ import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Effect } from "effect"
 import * as ExecCommand from "../cli/ExecCommand.js"
+import * as HelpCommand from "../cli/HelpCommand.js"
 import { cliInfo, exitCode, reportFailure, route, type Route } from "../cli/Main.js"
 
 const argv = process.argv
@@ -25,10 +26,16 @@ const subcommands = new Map<string, Run>([
   ["runner", lazy(async () => Command.run((await import("../batch/RunnerCommand.js")).command, cliInfo))]
 ])
 
-const oneShot: Run = ExecCommand.make()
+const isTTY = process.stdout.isTTY === true
+for (const [name, run] of subcommands) subcommands.set(name, HelpCommand.plainHelp(run, isTTY))
+subcommands.set("help", HelpCommand.helpRoute(subcommands, isTTY))
+subcommands.set("completion", HelpCommand.completionRoute(subcommands))
+
+const rootHelp = () => Effect.sync(() => HelpCommand.rootHelp(isTTY))
+const oneShot: Run = ExecCommand.make(rootHelp)
 // On a terminal, no prompt words start the interactive session; prompt words still run one turn.
 const root: Run = process.stdin.isTTY === true
-  ? lazy(async () => (await import("../cli/repl/ReplCommand.js")).make(oneShot))
+  ? lazy(async () => (await import("../cli/repl/ReplCommand.js")).make(oneShot, rootHelp))
   : oneShot
 
 route(argv, root, subcommands).pipe(

@@ -1,5 +1,9 @@
 /** ExecCommand: the root `tscodex [prompt…]` one-shot run wired to the agent stack. */
-import { Console, Effect, Option } from "effect"
+import { Console, Effect, Option, Ref } from "effect"
+import { CodexConfig } from "../config/CodexConfig.js"
+import * as Environment from "../config/Environment.js"
+import { ContextManager } from "../context/ContextManager.js"
+import { ModelClient } from "../model/ModelClient.js"
 import * as AgentEvents from "../agent/AgentEvents.js"
 import * as AgentStack from "./AgentStack.js"
 import type * as RunFlags from "./args/RunFlags.js"
@@ -23,20 +27,41 @@ export const runOneShot = (
 ) =>
   Effect.gen(function* () {
     if (flags.cd !== undefined) yield* changeDirectory(flags.cd)
+    const view = flags.progress === "codex" ? yield* codexView(flags) : undefined
     const stack = AgentStack.layer({
       ...RootCommand.runStackSettings(flags, configPath),
       ...(resume !== undefined ? { resume } : {}),
       onWarning: (message) => Console.error(message),
-      events: stderrProgress
+      events: view === undefined
+        ? stderrProgress
+        : AgentEvents.make((event) => Effect.forEach(view.onEvent(event), (text) => Console.error(text), { discard: true }))
     })
-    yield* runExec({
-      words,
-      json: flags.json,
-      stdin: processStdin,
-      images: flags.images,
-      ...(flags.outputLastMessage !== undefined ? { outputLastMessage: flags.outputLastMessage } : {})
+    yield* Effect.gen(function* () {
+      if (view !== undefined) {
+        const config = yield* CodexConfig
+        const sessionId = yield* Ref.get((yield* ModelClient).sessionId)
+        const cwd = (yield* ContextManager).cwd
+        yield* Console.error(view.header({ config, sessionId, cwd, prompt: words.length > 0 ? words.join(" ") : "(stdin)" }))
+      }
+      yield* runExec({
+        words,
+        json: flags.json,
+        stdin: processStdin,
+        images: flags.images,
+        ...(flags.outputLastMessage !== undefined ? { outputLastMessage: flags.outputLastMessage } : {})
+      })
+      if (view !== undefined) yield* Console.error(view.footer())
     }).pipe(Effect.provide(stack))
   })
+
+/** `--progress codex`: the sectioned view of `tscodex exec`, loaded only when asked for. */
+const codexView = (flags: RunFlags.RunFlags) =>
+  Effect.gen(function* () {
+    const HumanProgress = yield* Effect.promise(() => import("./exec/HumanProgress.js"))
+    const env = yield* Environment.Environment
+    const color = HumanProgress.useColor(flags.color, process.stderr.isTTY === true, env.get("NO_COLOR"))
+    return HumanProgress.make({ cwd: process.cwd(), shell: env.get("SHELL") || "/bin/bash", color })
+  }).pipe(Effect.provide(Environment.layer))
 
 /** The one-shot root command over `[node, bin, ...words]`. */
 export const make = (help?: () => Effect.Effect<string>) =>

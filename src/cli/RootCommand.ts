@@ -5,6 +5,7 @@ import * as ArgParser from "./args/ArgParser.js"
 import * as CommandSpecs from "./args/CommandSpecs.js"
 import * as Help from "./args/Help.js"
 import * as RunFlags from "./args/RunFlags.js"
+import * as Subcommands from "./args/Subcommands.js"
 import { UsageError } from "./CliError.js"
 import type { CompatFlags } from "./CompatServer.js"
 
@@ -26,7 +27,9 @@ export const usageError = (error: ArgParser.ArgError | UsageError): UsageError =
   new UsageError({ message: error.message, usage: usageLine() })
 
 /** The words after `tscodex` read into RootArgs, or the usage error. `help` is set for `-h`/`--help`. */
-export const parseArgs = (words: ReadonlyArray<string>): Either.Either<RootArgs & { readonly help: boolean }, UsageError> =>
+export const parseArgs = (
+  words: ReadonlyArray<string>
+): Either.Either<RootArgs & { readonly help: boolean; readonly afterDashDash: boolean }, UsageError> =>
   Either.gen(function* () {
     const parsed = yield* Either.mapLeft(ArgParser.parse(CommandSpecs.root, words), usageError)
     const flags = yield* Either.mapLeft(RunFlags.fromParsed(parsed, { pathConfig: true, progress: "plain" }), usageError)
@@ -36,9 +39,24 @@ export const parseArgs = (words: ReadonlyArray<string>): Either.Either<RootArgs 
       call: Option.fromNullable(ArgParser.one(parsed, "call")),
       config: Option.fromNullable(flags.configPath),
       flags,
-      help: parsed.help
+      help: parsed.help,
+      afterDashDash: parsed.dashDashAt !== undefined
     }
   })
+
+/**
+ * A lone prompt word that is a near miss of a subcommand (`doctr`, `session`) is most likely a
+ * typo: ask instead of sending it to the model. More words, or `--`, make it a prompt.
+ */
+export const rejectNearMiss = (args: { readonly prompt: ReadonlyArray<string>; readonly afterDashDash: boolean }) => {
+  const [word] = args.prompt
+  const meant = args.prompt.length === 1 && !args.afterDashDash && word !== undefined ? Subcommands.nearMiss(word) : undefined
+  return meant === undefined
+    ? Effect.void
+    : Effect.fail(new UsageError({
+      message: `'${word}' is not a subcommand; did you mean '${meant}'? (to send it as a prompt: tscodex -- ${word})`
+    }))
+}
 
 /**
  * With `--put` or `--call`, portable mode wraps the handler; its code (and its HTTP client) is
@@ -61,6 +79,7 @@ export const make = <E, R>(
     Effect.gen(function* () {
       const args = yield* parseArgs(argv.slice(2))
       if (args.help) return yield* Effect.flatMap(help(), (text) => Console.log(text.trimEnd()))
+      yield* rejectNearMiss(args)
       return yield* portable(args, handler)
     })
 

@@ -61,4 +61,15 @@ describe("tscodex with Codex's flags", () => {
       expect(cd.stderr).toMatch(/^Error: cannot use nowhere as the working directory/)
       expect(yield* h.posts).toEqual([])
     }).pipe(Effect.provide(NodeContext.layer)))
+
+  it.scopedLive("--progress codex gives the root command the sectioned progress of tscodex exec", () =>
+    Effect.gen(function* () {
+      const h = yield* setup([{ type: "message", text: "Hi!", usage: { input_tokens: 10, output_tokens: 5, total_tokens: 15 } }])
+      const run = yield* h.cli(["--progress", "codex", "say", "hi"])
+      expect(run.stdout).toBe("Hi!\n")
+      const lines = run.stderr.split("\n")
+      expect(lines).toContain(`workdir: ${h.workspace}`)
+      expect(lines).toContain("model: gpt-5.5")
+      expect(lines.slice(lines.indexOf("user"))).toEqual(["user", "say hi", "codex", "Hi!", "tokens used", "15", ""])
+    }).pipe(Effect.provide(NodeContext.layer)))
 })
