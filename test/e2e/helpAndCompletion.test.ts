@@ -34,7 +34,7 @@ describe("tscodex help and completions", () => {
 
       const unknown = yield* runCli(["help", "nope"])
       expect(unknown.exitCode).toBe(2)
-    }).pipe(Effect.provide(NodeContext.layer)))
+    }).pipe(Effect.provide(NodeContext.layer)), 120_000)
 
   it.scopedLive("completion scripts for bash, zsh and fish name the subcommands and their flags", () =>
     Effect.gen(function* () {
@@ -48,7 +48,7 @@ describe("tscodex help and completions", () => {
       const bash = yield* runCli(["completion"])
       expect(bash.stdout).toContain("complete -o default -F _tscodex tscodex")
       expect((yield* runCli(["completion", "powershell"])).exitCode).toBe(2)
-    }).pipe(Effect.provide(NodeContext.layer)))
+    }).pipe(Effect.provide(NodeContext.layer)), 120_000)
 
   it.scopedLive("a lone near miss of a subcommand asks instead of prompting; more words or -- send it", () =>
     Effect.gen(function* () {
