@@ -14,13 +14,17 @@ export const command = Command.make(
   {
     root: Options.text("root").pipe(Options.withDescription("Folder holding the stored objects."), Options.withDefault(".tmp/tscodex_storage")),
     host: Options.text("host").pipe(Options.withDescription("Address to listen on."), Options.withDefault("127.0.0.1")),
-    port: Options.integer("port").pipe(Options.withDescription("Port to listen on (0 picks a free one)."), Options.withDefault(5577))
+    port: Options.integer("port").pipe(Options.withDescription("Port to listen on (0 picks a free one)."), Options.withDefault(5577)),
+    maxUploadBytes: Options.integer("max-upload-bytes").pipe(
+      Options.withDescription("Largest upload accepted (413 above)."),
+      Options.withDefault(StorageServer.DEFAULT_MAX_UPLOAD_BYTES)
+    )
   },
-  ({ root, host, port }) =>
+  ({ root, host, port, maxUploadBytes }) =>
     Effect.gen(function* () {
       const absoluteRoot = NodePath.resolve(root)
       const context = yield* Layer.build(
-        StorageServer.layer({ root: absoluteRoot, host, port, log: (line) => Console.log(line) })
+        StorageServer.layer({ root: absoluteRoot, host, port, maxUploadBytes, log: (line) => Console.log(line) })
       ).pipe(Effect.mapError((error) => new CliError({ message: `storage server could not start: ${error.message}` })))
       const address = Context.get(context, HttpServer.HttpServer).address
       const bound = address._tag === "TcpAddress" ? `${host}:${address.port}` : `${host}:${port}`

@@ -4,8 +4,11 @@ import * as HttpServer from "@effect/platform/HttpServer"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
-import { Effect, Layer, Option } from "effect"
-import { createServer } from "node:http"
+import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
+import { Data, Effect, Layer, Option } from "effect"
+import { createHash, randomBytes } from "node:crypto"
+import * as NodeFs from "node:fs"
+import { createServer, type IncomingMessage } from "node:http"
 import * as NodePath from "node:path"
 import * as Base58 from "./Base58.js"
 import * as Crypto from "./Crypto.js"
@@ -19,7 +22,56 @@ export interface StorageServerOptions {
   readonly port: number
   /** Where `[server] …` lines go. */
   readonly log: (line: string) => Effect.Effect<void>
+  /** Largest upload accepted (HTTP 413 above); 64 MiB by default. */
+  readonly maxUploadBytes?: number
 }
+
+export const DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+
+/** Why an upload was not received. */
+class UploadFailed extends Data.TaggedError("UploadFailed")<{ readonly reason: "TooLarge" | "Io"; readonly cause?: unknown }> {}
+
+/**
+ * Streams a request body into `file` (created 0600), hashing it on the way, with backpressure;
+ * past `limit` bytes it stops reading (so a 413 can still be sent) and removes the file.
+ */
+const receive = (source: IncomingMessage, file: string, limit: number) =>
+  Effect.async<{ readonly bytes: number; readonly sha256: string; readonly callId: string }, UploadFailed>((resume) => {
+    const out = NodeFs.createWriteStream(file, { flags: "wx", mode: 0o600 })
+    const hash = createHash("sha256")
+    let bytes = 0
+    let done = false
+    const fail = (error: UploadFailed) => {
+      if (done) return
+      done = true
+      source.off("data", onData)
+      source.pause()
+      out.destroy()
+      NodeFs.rm(file, { force: true }, () => resume(Effect.fail(error)))
+    }
+    const onData = (chunk: Buffer) => {
+      bytes += chunk.length
+      if (bytes > limit) return fail(new UploadFailed({ reason: "TooLarge" }))
+      hash.update(chunk)
+      if (!out.write(chunk)) {
+        source.pause()
+        out.once("drain", () => source.resume())
+      }
+    }
+    source.on("data", onData)
+    source.once("error", (cause) => fail(new UploadFailed({ reason: "Io", cause })))
+    source.once("aborted", () => fail(new UploadFailed({ reason: "Io", cause: new Error("client went away") })))
+    out.once("error", (cause) => fail(new UploadFailed({ reason: "Io", cause })))
+    source.once("end", () => {
+      if (done) return
+      out.end(() => {
+        if (done) return
+        done = true
+        const digest = hash.digest()
+        resume(Effect.succeed({ bytes, sha256: digest.toString("hex"), callId: Base58.encode(new Uint8Array(digest.subarray(0, 8))) }))
+      })
+    })
+  })
 
 /** Call ids are base58 digests of 8 bytes; anything else (separators, dots) is refused before touching disk. */
 const MAX_CALL_ID_LENGTH = 16
@@ -61,20 +113,28 @@ export const app = (options: StorageServerOptions) =>
     }
 
     if (request.method === "POST" && path === `${API_PREFIX}/put`) {
-      const body = new Uint8Array(yield* request.arrayBuffer)
-      if (body.length === 0) return json(400, { error: "empty body" })
-      const digest = Crypto.sha256Hex(body)
-      const claimed = request.headers["x-pycodex-sha256"]
-      if (claimed !== undefined && claimed.trim().toLowerCase() !== digest) return json(400, { error: "checksum mismatch" })
-      const id = Crypto.callIdOf(body)
-      const file = objectPath(id)
-      const exists = yield* fs.exists(file)
-      if (!exists) {
-        yield* fs.makeDirectory(objects, { recursive: true })
-        const partial = `${file}.${process.pid}.partial`
-        yield* fs.writeFile(partial, body)
-        yield* fs.rename(partial, file)
+      const limit = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES
+      // the rest of the body is never read, so the connection cannot carry another request
+      const tooLarge = HttpServerResponse.unsafeJson({ error: `upload larger than ${limit} bytes` }, { status: 413, headers: { connection: "close" } })
+      const declared = Number(request.headers["content-length"] ?? "NaN")
+      if (Number.isFinite(declared) && declared > limit) return tooLarge
+      yield* fs.makeDirectory(objects, { recursive: true })
+      // every upload gets its own temporary name; the finished file is renamed into place atomically
+      const partial = NodePath.join(objects, `.upload-${process.pid}-${randomBytes(8).toString("hex")}.partial`)
+      const received = yield* receive(NodeHttpServerRequest.toIncomingMessage(request), partial, limit).pipe(Effect.either)
+      if (received._tag === "Left") {
+        return received.left.reason === "TooLarge" ? tooLarge : json(400, { error: "upload interrupted" })
       }
+      const { bytes, sha256, callId: id } = received.right
+      const discard = fs.remove(partial).pipe(Effect.ignore)
+      if (bytes === 0) return yield* Effect.as(discard, json(400, { error: "empty body" }))
+      const claimed = request.headers["x-pycodex-sha256"]
+      if (claimed !== undefined && claimed.trim().toLowerCase() !== sha256) return yield* Effect.as(discard, json(400, { error: "checksum mismatch" }))
+      const file = objectPath(id)
+      const exists = yield* fs.exists(file).pipe(Effect.orElseSucceed(() => false))
+      // same id means same bytes: a concurrent upload of it that wins the rename is just as good
+      if (exists) yield* discard
+      else yield* fs.rename(partial, file).pipe(Effect.catchAll(() => Effect.zipRight(discard, fs.exists(file).pipe(Effect.flatMap((ok) => ok ? Effect.void : Effect.fail("rename failed"))))))
       yield* options.log(
         `[server] put: client=${clientOf(request)} call_id=${id} status=${exists ? "reused" : "stored"} path=${file}`
       )

@@ -173,7 +173,7 @@ export const makeApp = (
       const text = yield* RequestBody.readText(request, config.maxBodyBytes).pipe(Effect.either)
       if (Either.isLeft(text)) {
         return text.left._tag === "BodyTooLarge"
-          ? Auth.openAiError(413, text.left.message, { code: "request_too_large" })
+          ? Auth.openAiError(413, text.left.message, { code: "request_too_large" }).pipe(HttpServerResponse.setHeader("connection", "close"))
           : errorResponse(400, text.left.message)
       }
       const parsed = Either.flatMap(parseRequestBody(text.right), requireObject)
