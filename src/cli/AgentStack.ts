@@ -28,6 +28,8 @@ import * as PlanStore from "../tools/PlanStore.js"
 import * as ToolSelection from "../tools/ToolSelection.js"
 import * as ToolSets from "../tools/ToolSets.js"
 import * as UserInput from "../tools/UserInput.js"
+import * as Approvals from "../sandbox/Approvals.js"
+import * as Sandbox from "../sandbox/Sandbox.js"
 import * as CompatServer from "./CompatServer.js"
 import { VERSION } from "./Version.js"
 
@@ -58,7 +60,24 @@ export interface StackOptions {
   readonly rollouts?: Layer.Layer<RolloutStore.RolloutStore, never, FileSystem.FileSystem | CodexConfig>
   /** The environment the session sees (default: the process's). */
   readonly environment?: Layer.Layer<Environment.Environment>
+  /**
+   * A one-shot run: nobody can answer approval prompts, so the approval policy is `never` (as in
+   * `codex exec`). The interactive session sets this to false and provides an Approvals.Prompter.
+   */
+  readonly oneShot?: boolean
+  /** Asks the user about commands (the interactive session). */
+  readonly prompter?: Approvals.Prompter
 }
+
+/**
+ * The sandbox (probed once; its start-up warning goes to `onWarning`) and the approval policy of
+ * every command the model runs, main agent and sub-agents alike.
+ */
+export const policiesLayer = (options: Pick<StackOptions, "onWarning" | "oneShot" | "prompter" | "cwd">) =>
+  Layer.merge(
+    Sandbox.layer({ onWarning: options.onWarning, ...(options.cwd !== undefined ? { cwd: options.cwd } : {}) }),
+    Approvals.layerConfig({ oneShot: options.oneShot ?? true, prompter: options.prompter, onWarning: options.onWarning })
+  )
 
 /** Node's file system, processes and the real environment. */
 export const platformLayer = Layer.mergeAll(
@@ -138,7 +157,9 @@ export const layer = (options: StackOptions) => {
       return session.recorder
     })
   ).pipe(Layer.provide(options.rollouts ?? RolloutStore.layerConfig))
-  const services = Layer.mergeAll(model, context, tools, Layer.succeed(AgentEvents.AgentEvents, options.events))
+  const services = Layer.mergeAll(model, context, tools, Layer.succeed(AgentEvents.AgentEvents, options.events)).pipe(
+    Layer.provideMerge(policiesLayer(options))
+  )
   const withRecorder = recorder.pipe(Layer.provideMerge(services))
   const withCompactor = CompactorLive.layer.pipe(Layer.provideMerge(withRecorder))
   return AgentLoop.layer({ ...(options.resume !== undefined ? { initialHistory: options.resume.history } : {}) }).pipe(

@@ -16,6 +16,8 @@ import { renderTemplate } from "./internal/template.js"
 import * as ModelCatalog from "./ModelCatalog.js"
 import * as Permissions from "./Permissions.js"
 import * as Prompts from "./Prompts.js"
+import * as Approvals from "../sandbox/Approvals.js"
+import * as Sandbox from "../sandbox/Sandbox.js"
 import * as Skills from "./Skills.js"
 import * as WorkspaceMetadata from "./WorkspaceMetadata.js"
 
@@ -93,8 +95,18 @@ export const make = (options: Options = {}) =>
       return { cwd, shell: EnvironmentContext.shellName(env), currentDate: EnvironmentContext.calendarDate(now, timezone), timezone }
     })
 
-    const sandboxMode = yield* Permissions.parseSandboxMode(config.sandboxMode)
-    const approvalPolicy = Permissions.parseApprovalPolicy(config.approvalPolicy)
+    // With a Sandbox (and Approvals) in context, the text says what they enforce, not what was configured.
+    const enforced = yield* Effect.serviceOption(Sandbox.Sandbox)
+    const enforcedApprovals = yield* Effect.serviceOption(Approvals.Approvals)
+    const sandboxMode = Option.isSome(enforced)
+      ? enforced.value.policy.mode
+      : yield* Permissions.parseSandboxMode(config.sandboxMode)
+    const approvalPolicy = Permissions.parseApprovalPolicy(
+      Option.isSome(enforcedApprovals) ? enforcedApprovals.value.policy : config.approvalPolicy
+    )
+    const networkAccess = Option.isSome(enforced)
+      ? enforced.value.policy.networkAccess ? "enabled" : "restricted"
+      : options.networkAccess ?? "enabled"
     if (Option.isNone(approvalPolicy)) {
       yield* Effect.logWarning(
         `approval_policy "${config.approvalPolicy}" has no instructions (known: ${Permissions.APPROVAL_POLICIES.join(", ")}); permissions section left out`
@@ -102,7 +114,7 @@ export const make = (options: Options = {}) =>
     }
     const permissionsSection = options.includePermissionsInstructions === false || Option.isNone(approvalPolicy)
       ? undefined
-      : yield* Permissions.section(prompts, sandboxMode, approvalPolicy.value, options.networkAccess ?? "enabled")
+      : yield* Permissions.section(prompts, sandboxMode, approvalPolicy.value, networkAccess)
 
     const collaborationMode = Collaboration.normalizeMode(options.collaborationMode ?? config.collaborationMode)
     const collaborationSection = options.includeCollaborationInstructions === true

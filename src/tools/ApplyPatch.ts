@@ -1,9 +1,11 @@
 /** ApplyPatch: the `apply_patch` tool, which adds, deletes, updates and moves files inside the workspace. */
 import * as FileSystem from "@effect/platform/FileSystem"
-import { Effect, Either } from "effect"
+import { Effect, Either, Option } from "effect"
 import * as NodePath from "node:path"
 import * as Applier from "./applyPatch/Applier.js"
 import * as Parser from "./applyPatch/Parser.js"
+import type * as Workspace from "./applyPatch/Workspace.js"
+import * as Sandbox from "../sandbox/Sandbox.js"
 import * as Tool from "./Tool.js"
 import * as ToolDeclarations from "./ToolDeclarations.js"
 
@@ -49,10 +51,14 @@ export const successBody = (changes: ReadonlyArray<Applier.Change>): string =>
  * Parses and applies one patch in `cwd`. Patches that do not parse or do not fit the files give
  * an exit code 1 text; a write that fails after checking is a ToolFailure (and is undone).
  */
-export const run = (input: string, cwd: string): Effect.Effect<string, Tool.ToolFailure, FileSystem.FileSystem> => {
+export const run = (
+  input: string,
+  cwd: string,
+  refuse?: Workspace.WriteRefusal
+): Effect.Effect<string, Tool.ToolFailure, FileSystem.FileSystem> => {
   const operations = Parser.parse(input)
   if (Either.isLeft(operations)) return Effect.succeed(render(1, operations.left.message))
-  return Applier.apply(operations.right, cwd).pipe(
+  return Applier.apply(operations.right, cwd, refuse).pipe(
     Effect.map((changes) => render(0, successBody(changes))),
     Effect.catchTags({
       PatchError: (error) => Effect.succeed(render(1, error.message)),
@@ -61,13 +67,13 @@ export const run = (input: string, cwd: string): Effect.Effect<string, Tool.Tool
   )
 }
 
-/** The apply_patch tool over `fs`, working in `cwd`, with its own declaration. */
-export const tool = (fs: FileSystem.FileSystem, cwd: string): Tool.Tool<string> =>
+/** The apply_patch tool over `fs`, working in `cwd` (writes also checked by `refuse`), with its own declaration. */
+export const tool = (fs: FileSystem.FileSystem, cwd: string, refuse?: Workspace.WriteRefusal): Tool.Tool<string> =>
   Tool.makeCustom({
     name: NAME,
     description: DESCRIPTION,
     format: { type: "grammar", syntax: "lark", definition: GRAMMAR },
-    handler: (input) => run(input, cwd).pipe(Effect.provideService(FileSystem.FileSystem, fs))
+    handler: (input) => run(input, cwd, refuse).pipe(Effect.provideService(FileSystem.FileSystem, fs))
   })
 
 export interface ApplyPatchOptions {
@@ -75,6 +81,8 @@ export interface ApplyPatchOptions {
   readonly cwd?: string
   /** Wire declarations to attach (default: read from the package's prompts folder). */
   readonly declarations?: ToolDeclarations.ToolDeclarations
+  /** The sandbox policy writes must also obey (default: the Sandbox service when the context has one). */
+  readonly writeRefusal?: Workspace.WriteRefusal
 }
 
 /** The apply_patch tool with its wire declaration from exec_tools.json attached. Not parallel. */
@@ -84,5 +92,7 @@ export const make = (
   Effect.gen(function*() {
     const declarations = options.declarations ?? (yield* ToolDeclarations.load())
     const fs = yield* FileSystem.FileSystem
-    return ToolDeclarations.attach(declarations, tool(fs, NodePath.resolve(options.cwd ?? process.cwd())))
+    const refuse = options.writeRefusal ??
+      Option.getOrUndefined(Option.map(yield* Effect.serviceOption(Sandbox.Sandbox), (sandbox) => sandbox.writeRefusal))
+    return ToolDeclarations.attach(declarations, tool(fs, NodePath.resolve(options.cwd ?? process.cwd()), refuse))
   })

@@ -10,8 +10,9 @@ export const NAME = "exec_command"
 export const DEFAULT_YIELD_TIME_MS = 10_000
 
 /**
- * The arguments exec_command reads, annotated with the declaration the model sees. `justification`,
- * `prefix_rule` and `sandbox_permissions` only matter to an approval flow and are accepted and ignored here.
+ * The arguments exec_command reads, annotated with the declaration the model sees. `sandbox_permissions`
+ * and `justification` feed the approval flow; `prefix_rule` (a rule the user could keep for later)
+ * is accepted and not used.
  */
 export const Parameters = Schema.Struct({
   cmd: Tool.requiredArgument(TextLike.annotations({ jsonSchema: { type: "string", description: "The command line to run in the shell." } })),
@@ -42,7 +43,7 @@ export const Parameters = Schema.Struct({
       description: "Upper bound on the tokens of output returned; longer output is cut in the middle."
     }
   }), { exact: true }),
-  justification: Schema.optionalWith(Schema.Unknown.annotations({
+  justification: Schema.optionalWith(TextLike.annotations({
     jsonSchema: {
       type: "string",
       description: "Only used together with sandbox_permissions set to \"require_escalated\": one short question, shown to the user, asking whether the command may run outside the sandbox. Phrase it so the user can answer yes or no, e.g. \"Allow installing the project dependencies from the network?\"."
@@ -55,7 +56,7 @@ export const Parameters = Schema.Struct({
       description: "Only used together with sandbox_permissions set to \"require_escalated\": an argv prefix (for example [\"npm\", \"install\"]) that the user could approve once for all similar commands in the future. Keep it narrow enough to be safe and general enough to be reusable; leave it out when no sensible prefix exists."
     }
   }), { exact: true }),
-  sandbox_permissions: Schema.optionalWith(Schema.Unknown.annotations({
+  sandbox_permissions: Schema.optionalWith(TextLike.annotations({
     jsonSchema: {
       type: "string",
       description: "How to sandbox the command: \"use_default\" (the default) keeps the turn's sandbox; \"require_escalated\" asks the user to run it without one."
@@ -71,8 +72,12 @@ export const failureName: Record<UnifiedExecError["reason"], string> = {
   ProgramNotFound: "FileNotFoundError",
   PermissionDenied: "PermissionError",
   Spawn: "OSError",
-  Write: "BrokenPipeError"
+  Write: "BrokenPipeError",
+  Sandbox: "SandboxError"
 }
+
+/** The values `sandbox_permissions` takes. */
+export const SANDBOX_PERMISSIONS = ["use_default", "require_escalated"] as const
 
 export const toToolFailure = (error: UnifiedExecError): Tool.ToolFailure =>
   new Tool.ToolFailure({ name: failureName[error.reason], message: error.message })
@@ -90,6 +95,12 @@ export const make = (manager: UnifiedExecManager): Tool.Tool<Parameters> =>
     handler: (args) => {
       const cmd = (args.cmd ?? "").trim()
       if (cmd === "") return Effect.succeed("Error: `cmd` is required.")
+      const permissions = blankToUndefined(args.sandbox_permissions?.trim()) ?? "use_default"
+      if (!(SANDBOX_PERMISSIONS as ReadonlyArray<string>).includes(permissions)) {
+        return Effect.succeed(
+          `Error: unknown sandbox_permissions ${JSON.stringify(permissions)}; expected one of ${SANDBOX_PERMISSIONS.join(", ")}.`
+        )
+      }
       return manager.execCommand({
         cmd,
         workdir: blankToUndefined(args.workdir),
@@ -97,7 +108,9 @@ export const make = (manager: UnifiedExecManager): Tool.Tool<Parameters> =>
         login: args.login ?? true,
         tty: args.tty ?? false,
         yieldTimeMs: args.yield_time_ms ?? DEFAULT_YIELD_TIME_MS,
-        maxOutputTokens: args.max_output_tokens
+        maxOutputTokens: args.max_output_tokens,
+        sandboxPermissions: permissions as (typeof SANDBOX_PERMISSIONS)[number],
+        justification: blankToUndefined(args.justification?.trim())
       }).pipe(Effect.mapError(toToolFailure))
     }
   })

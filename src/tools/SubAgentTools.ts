@@ -1,7 +1,7 @@
 /** SubAgentTools: the collaboration tools of the main agent, the tool set of a sub-agent, and the runtime builder that gives sub-agents their own client and tools. */
 import type * as CommandExecutor from "@effect/platform/CommandExecutor"
 import type * as FileSystem from "@effect/platform/FileSystem"
-import { Context, Effect, Layer, type Scope } from "effect"
+import { Context, Effect, Layer, Option, type Scope } from "effect"
 import * as AgentEvents from "../agent/AgentEvents.js"
 import * as AgentRuntime from "../agent/AgentRuntime.js"
 import type { CompactTexts } from "../agent/Compaction.js"
@@ -26,7 +26,10 @@ import type * as Tool from "./Tool.js"
 import * as ToolDeclarations from "./ToolDeclarations.js"
 import * as ToolRegistry from "./ToolRegistry.js"
 import * as ToolSets from "./ToolSets.js"
-import { makeUnifiedExecTools } from "./UnifiedExecTools.js"
+import { contextGate, makeUnifiedExecTools } from "./UnifiedExecTools.js"
+import type * as Workspace from "./applyPatch/Workspace.js"
+import type * as UnifiedExecManager from "./unifiedExec/UnifiedExecManager.js"
+import * as Sandbox from "../sandbox/Sandbox.js"
 import * as UpdatePlan from "./UpdatePlan.js"
 import * as ViewImage from "./ViewImage.js"
 import * as WebSearch from "./WebSearch.js"
@@ -56,6 +59,10 @@ export interface SubAgentToolsOptions {
   readonly declarations?: ToolDeclarations.ToolDeclarations
   /** The agent's plan store (default: a fresh one). */
   readonly planStore?: PlanStore.PlanStore
+  /** Sandbox and approvals of its commands (default: those of the context, see makeUnifiedExecTools). */
+  readonly gate?: UnifiedExecManager.ExecGate
+  /** The sandbox policy apply_patch obeys (default: the context's Sandbox). */
+  readonly writeRefusal?: Workspace.WriteRefusal
 }
 
 /**
@@ -74,12 +81,12 @@ export const make = (
     const cwd = options.cwd ?? process.cwd()
     const declarations = options.declarations ?? (yield* ToolDeclarations.load())
     const planStore = options.planStore ?? (yield* PlanStore.make())
-    const exec = yield* makeUnifiedExecTools({ declarations, cwd })
+    const exec = yield* makeUnifiedExecTools({ declarations, cwd, ...(options.gate !== undefined ? { gate: options.gate } : {}) })
     return [
       exec.execCommand,
       exec.writeStdin,
       ToolDeclarations.attach(declarations, UpdatePlan.make(planStore)),
-      yield* ApplyPatch.make({ cwd, declarations }),
+      yield* ApplyPatch.make({ cwd, declarations, ...(options.writeRefusal !== undefined ? { writeRefusal: options.writeRefusal } : {}) }),
       ToolDeclarations.attach(declarations, WebSearch.make()),
       ToolDeclarations.attach(declarations, yield* ViewImage.make(cwd))
     ]
@@ -121,6 +128,9 @@ export const runtimeBuilder = (
   Effect.gen(function* () {
     const platform = yield* Effect.context<FileSystem.FileSystem | CommandExecutor.CommandExecutor | Environment>()
     const declarations = options.declarations ?? (yield* ToolDeclarations.load())
+    // The sub-agents' commands obey the same sandbox and approvals as the main agent's.
+    const gate = yield* contextGate
+    const sandbox = Option.getOrUndefined(yield* Effect.serviceOption(Sandbox.Sandbox))
     const onEvent = options.onEvent
     return (request) =>
       Effect.gen(function* () {
@@ -130,7 +140,12 @@ export const runtimeBuilder = (
           sessionId: request.agentId,
           subagent: SUBAGENT_LABEL
         })
-        const tools = yield* make({ ...(options.cwd !== undefined ? { cwd: options.cwd } : {}), declarations })
+        const tools = yield* make({
+          ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+          declarations,
+          ...(gate !== undefined ? { gate } : {}),
+          ...(sandbox !== undefined ? { writeRefusal: sandbox.writeRefusal } : {})
+        })
         const services = Context.make(ModelClient, client).pipe(
           Context.add(ContextManager, options.contextManager),
           Context.add(ToolRegistry.ToolRegistry, ToolRegistry.make(tools)),

@@ -1,8 +1,11 @@
 /** UnifiedExecTools: exec_command and write_stdin built together over one scoped session manager. */
 import * as CommandExecutor from "@effect/platform/CommandExecutor"
 import * as FileSystem from "@effect/platform/FileSystem"
-import { Effect, type Scope } from "effect"
+import { Effect, Option, type Scope } from "effect"
 import { Environment } from "../config/Environment.js"
+import * as Approvals from "../sandbox/Approvals.js"
+import * as CommandGate from "../sandbox/CommandGate.js"
+import * as Sandbox from "../sandbox/Sandbox.js"
 import * as ExecCommand from "./ExecCommand.js"
 import type * as Tool from "./Tool.js"
 import * as ToolDeclarations from "./ToolDeclarations.js"
@@ -23,7 +26,29 @@ export interface UnifiedExecToolsOptions {
   readonly backend?: ExecBackend.ExecBackend
   /** Loads the pseudo-terminal support for the default backend (default: node-pty, at the first `tty: true`). */
   readonly ptyLoader?: PtyBackend.PtyLoader
+  /**
+   * Sandbox and approval policies for every command (default: the Sandbox and Approvals services
+   * when the context has them; commands run as given when it has no Sandbox).
+   */
+  readonly gate?: UnifiedExecManager.ExecGate
 }
+
+/** The gate that runs commands through `sandbox` and `approvals`; a missing sandbox is a SandboxError result. */
+export const sandboxGate = (sandbox: Sandbox.Sandbox, approvals: Approvals.Approvals): UnifiedExecManager.ExecGate =>
+  (request, launch) =>
+    CommandGate.run(sandbox, approvals, request, launch).pipe(
+      Effect.catchTag("SandboxError", (error) =>
+        Effect.fail(new UnifiedExecManager.UnifiedExecError({ reason: "Sandbox", message: error.message })))
+    )
+
+/** The gate of the context's Sandbox and Approvals services (approvals default to `never`, nobody asked). */
+export const contextGate: Effect.Effect<UnifiedExecManager.ExecGate | undefined> = Effect.gen(function*() {
+  const sandbox = yield* Effect.serviceOption(Sandbox.Sandbox)
+  if (Option.isNone(sandbox)) return undefined
+  const approvals = Option.getOrUndefined(yield* Effect.serviceOption(Approvals.Approvals)) ??
+    (yield* Approvals.make("never", undefined))
+  return sandboxGate(sandbox.value, approvals)
+})
 
 export interface UnifiedExecTools {
   readonly execCommand: Tool.Tool<ExecCommand.Parameters>
@@ -46,12 +71,14 @@ export const makeUnifiedExecTools = (
 > =>
   Effect.gen(function*() {
     const declarations = options.declarations ?? (yield* ToolDeclarations.load())
+    const gate = options.gate ?? (yield* contextGate)
     const backend = options.backend ??
       (yield* PtyBackend.withPty(ExecBackend.makePipeBackend(yield* CommandExecutor.CommandExecutor), options.ptyLoader))
     const manager = yield* UnifiedExecManager.make({
       cwd: options.cwd ?? process.cwd(),
       backend,
-      environment: yield* Environment
+      environment: yield* Environment,
+      ...(gate !== undefined ? { gate } : {})
     })
     const execCommand = ToolDeclarations.attach(declarations, ExecCommand.make(manager))
     const writeStdin = ToolDeclarations.attach(declarations, WriteStdin.make(manager))

@@ -4,6 +4,7 @@ import * as Command from "@effect/platform/Command"
 import * as FileSystem from "@effect/platform/FileSystem"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { bubblewrap } from "../support/Bubblewrap.js"
 import { type FakeRequest, inputOf, jsonLines, KEY_VARIABLE, setup } from "./support.js"
 
 const lastUserText = (request: FakeRequest | undefined): string | undefined => {
@@ -100,7 +101,8 @@ describe("tscodex <prompt> (one-shot exec)", () => {
       expect(Object.keys(m1)).toEqual(["turn_id", "workspaces", "sandbox"])
       expect(m2).toEqual(m1)
       expect(Object.keys(m1.workspaces as object)).toEqual([h.workspace])
-      expect(m1.sandbox).toBe("none")
+      // No sandbox_mode configured: workspace-write where bubblewrap works, unsandboxed ("none") elsewhere.
+      expect(m1.sandbox).toBe("bwrap" in bubblewrap ? "workspace-write" : "none")
     }).pipe(Effect.provide(NodeContext.layer)))
 
   it.scopedLive("--json prints the TurnResult with items in their in-memory shape", () =>

@@ -38,11 +38,12 @@ const encoder = new TextEncoder()
  */
 export const plan = (
   operations: ReadonlyArray<Operation>,
-  cwd: string
+  cwd: string,
+  refuse?: Workspace.WriteRefusal
 ): Effect.Effect<Plan, PatchError.PatchError, FileSystem.FileSystem> =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
-    const workspace = yield* Workspace.make(fs, cwd).pipe(Effect.mapError(PatchError.verification))
+    const workspace = yield* Workspace.make(fs, cwd, refuse).pipe(Effect.mapError(PatchError.verification))
     const files = new Map<string, Planned>()
     const changes = new Map<string, ChangeKind>()
 
@@ -192,5 +193,5 @@ export const summarize = (checked: Plan): ReadonlyArray<Change> => {
 }
 
 /** Checks then writes a parsed patch. */
-export const apply = (operations: ReadonlyArray<Operation>, cwd: string) =>
-  Effect.flatMap(plan(operations, cwd), write)
+export const apply = (operations: ReadonlyArray<Operation>, cwd: string, refuse?: Workspace.WriteRefusal) =>
+  Effect.flatMap(plan(operations, cwd, refuse), write)

@@ -20,6 +20,8 @@ export const verification = (detail: string): PatchError => new PatchError({ rea
 export const emptyPatch = (): PatchError => rejected("empty patch")
 export const outsideWorkspace = (): PatchError =>
   rejected("writing outside of the project; rejected by user approval settings")
+/** A write the sandbox policy does not allow (read-only mode, a protected `.git`). */
+export const sandboxRefusal = (reason: string): PatchError => rejected(`${reason}; rejected by user approval settings`)
 
 /**
  * A line quoted for an error message: in single quotes (double quotes when the line has a single

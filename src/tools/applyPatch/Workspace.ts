@@ -55,8 +55,14 @@ export interface Workspace {
   readonly display: (resolved: string) => string
 }
 
-/** The workspace rooted at `cwd` (which is resolved to its real path first). */
-export const make = (fs: FileSystem.FileSystem, cwd: string): Effect.Effect<Workspace, string> =>
+/** Why writing a real absolute path is refused (the sandbox policy), or undefined when it is allowed. */
+export type WriteRefusal = (path: string) => string | undefined
+
+/**
+ * The workspace rooted at `cwd` (which is resolved to its real path first). With `refuse`, paths
+ * inside the root are also checked against the sandbox policy.
+ */
+export const make = (fs: FileSystem.FileSystem, cwd: string, refuse?: WriteRefusal): Effect.Effect<Workspace, string> =>
   Effect.gen(function*() {
     const root = yield* resolveReal(fs, NodePath.resolve(cwd))
     return {
@@ -64,7 +70,11 @@ export const make = (fs: FileSystem.FileSystem, cwd: string): Effect.Effect<Work
       resolve: (path) =>
         resolveReal(fs, NodePath.isAbsolute(path) ? path : NodePath.join(root, path)).pipe(
           Effect.mapError((problem) => PatchError.verification(problem)),
-          Effect.filterOrFail((resolved) => isInside(root, resolved), () => PatchError.outsideWorkspace())
+          Effect.filterOrFail((resolved) => isInside(root, resolved), () => PatchError.outsideWorkspace()),
+          Effect.tap((resolved) => {
+            const refusal = refuse?.(resolved)
+            return refusal === undefined ? Effect.void : Effect.fail(PatchError.sandboxRefusal(refusal))
+          })
         ),
       display: (resolved) => {
         const relative = NodePath.relative(root, resolved)

@@ -3,6 +3,7 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import { Clock, Data, Deferred, Duration, Effect, ExecutionStrategy, Exit, Option, Random, Ref, Scope, Stream } from "effect"
 import * as NodePath from "node:path"
 import type { Environment } from "../../config/Environment.js"
+import type { Attempt, GateRequest, SandboxPermissions } from "../../sandbox/CommandGate.js"
 import { type ExecBackend, type ExecProcess, TtyMode } from "./ExecBackend.js"
 import * as OutputBuffer from "./OutputBuffer.js"
 import * as OutputText from "./OutputText.js"
@@ -22,6 +23,10 @@ export interface ExecRequest {
   readonly tty: boolean
   readonly yieldTimeMs: number
   readonly maxOutputTokens?: number | undefined
+  /** `require_escalated` asks to run without the sandbox (default `use_default`). */
+  readonly sandboxPermissions?: SandboxPermissions | undefined
+  /** The model's question to the user for an escalation. */
+  readonly justification?: string | undefined
 }
 
 /** A `write_stdin` call, arguments already validated. */
@@ -33,7 +38,14 @@ export interface WriteRequest {
 }
 
 export class UnifiedExecError extends Data.TaggedError("UnifiedExecError")<{
-  readonly reason: "WorkdirNotFound" | "NotADirectory" | "ProgramNotFound" | "PermissionDenied" | "Spawn" | "Write"
+  readonly reason:
+    | "WorkdirNotFound"
+    | "NotADirectory"
+    | "ProgramNotFound"
+    | "PermissionDenied"
+    | "Spawn"
+    | "Write"
+    | "Sandbox"
   readonly message: string
 }> {}
 
@@ -55,7 +67,18 @@ export interface Options {
   readonly environment: Environment
   /** Unread output kept per session (default 1 MiB: its first and last halves). */
   readonly bufferCapBytes?: number
+  /**
+   * Decides how each command runs (sandboxed, after approval, or not at all) and calls `launch`
+   * with the argv to start. Without it commands run as given.
+   */
+  readonly gate?: ExecGate
 }
+
+/** Runs a command through the sandbox and approval policies; `launch` starts the (possibly wrapped) argv. */
+export type ExecGate = (
+  request: GateRequest,
+  launch: (argv: readonly [string, ...Array<string>]) => Effect.Effect<Attempt, UnifiedExecError>
+) => Effect.Effect<string, UnifiedExecError>
 
 interface Session {
   readonly id: number
@@ -143,28 +166,32 @@ export const make = (
           yield* Deferred.await(session.outputClosed).pipe(Effect.timeoutOption(Duration.millis(left)))
         }
         const wallTimeMillis = Number((yield* Clock.currentTimeNanos) - started) / 1e6
-        const text = takeOutput(session, Option.isSome(exitCode))
+        const output = takeOutput(session, Option.isSome(exitCode))
         const chunkId = (yield* Random.nextIntBetween(0, 0x1000000)).toString(16).padStart(6, "0")
         const budget = Math.max(0, maxOutputTokens ?? OutputText.DEFAULT_MAX_OUTPUT_TOKENS)
-        const result = OutputText.formatSnapshot({
+        const text = OutputText.formatSnapshot({
           command: session.command,
           chunkId,
           wallTimeMillis,
           state: Option.isSome(exitCode)
             ? { _tag: "Exited", exitCode: exitCode.value }
             : { _tag: "Running", sessionId: session.id },
-          originalTokenCount: OutputText.approxTokenCount(text),
-          output: OutputText.truncateMiddle(text, budget)
+          originalTokenCount: OutputText.approxTokenCount(output),
+          output: OutputText.truncateMiddle(output, budget)
         })
         if (Option.isSome(exitCode)) yield* closeSession(session)
-        return result
+        return { text, exitCode: Option.getOrUndefined(exitCode), output }
       })
 
-    const start = (id: number, request: ExecRequest) =>
+    /** Starts `argv` (what runs) as a session shown as `shown` (what was asked for). */
+    const start = (
+      id: number,
+      request: ExecRequest,
+      argv: readonly [string, ...Array<string>],
+      shown: ReadonlyArray<string>,
+      cwd: string
+    ) =>
       Effect.gen(function*() {
-        const shell = request.shell ?? options.environment.get("SHELL") ?? "/bin/bash"
-        const argv = shellArgv(shell === "" ? "/bin/bash" : shell, request.cmd, request.login)
-        const cwd = yield* resolveWorkdir(request.workdir)
         const scope = yield* Scope.fork(managerScope, ExecutionStrategy.sequential)
         const process = yield* options.backend.spawn({ argv, cwd, env: options.environment.all(), tty: request.tty }).pipe(
           Scope.extend(scope),
@@ -173,7 +200,7 @@ export const make = (
         )
         const session: Session = {
           id,
-          command: OutputText.shellJoin(argv),
+          command: OutputText.shellJoin(shown),
           tty: request.tty,
           process,
           scope,
@@ -194,13 +221,30 @@ export const make = (
 
     const execCommand = (request: ExecRequest) =>
       Effect.gen(function*() {
-        const id = yield* Ref.getAndUpdate(nextId, (n) => n + 1)
-        const session = yield* start(id, request)
-        // An interrupted call stops its process: SIGTERM now, SIGKILL after the grace period, without
-        // making the interrupt wait for it.
-        return yield* snapshot(session, request.yieldTimeMs, request.maxOutputTokens).pipe(
-          Effect.onInterrupt(() => Effect.asVoid(Effect.forkIn(closeSession(session), managerScope)))
-        )
+        // The id is taken first, so a call that fails (bad workdir, no such program) still uses one up.
+        let reserved: number | undefined = yield* Ref.getAndUpdate(nextId, (n) => n + 1)
+        const shell = request.shell ?? options.environment.get("SHELL") ?? "/bin/bash"
+        const argv = shellArgv(shell === "" ? "/bin/bash" : shell, request.cmd, request.login)
+        const cwd = yield* resolveWorkdir(request.workdir)
+        const launch = (run: readonly [string, ...Array<string>]) =>
+          Effect.gen(function*() {
+            const id = reserved ?? (yield* Ref.getAndUpdate(nextId, (n) => n + 1))
+            reserved = undefined
+            const session = yield* start(id, request, run, argv, cwd)
+            // An interrupted call stops its process: SIGTERM now, SIGKILL after the grace period, without
+            // making the interrupt wait for it.
+            return yield* snapshot(session, request.yieldTimeMs, request.maxOutputTokens).pipe(
+              Effect.onInterrupt(() => Effect.asVoid(Effect.forkIn(closeSession(session), managerScope)))
+            )
+          })
+        if (options.gate === undefined) return (yield* launch(argv)).text
+        return yield* options.gate({
+          argv,
+          cwd,
+          display: OutputText.shellJoin(argv),
+          sandboxPermissions: request.sandboxPermissions ?? "use_default",
+          justification: request.justification
+        }, launch)
       })
 
     const writeStdin = (request: WriteRequest) =>
@@ -216,7 +260,7 @@ export const make = (
             Effect.mapError((error) => new UnifiedExecError({ reason: "Write", message: error.message }))
           )
         }
-        return yield* snapshot(session, request.yieldTimeMs, request.maxOutputTokens)
+        return (yield* snapshot(session, request.yieldTimeMs, request.maxOutputTokens)).text
       })
 
     return {
