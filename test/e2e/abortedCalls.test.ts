@@ -119,11 +119,15 @@ describe("calls without outputs and parallel commands", () => {
       const fs = yield* FileSystem.FileSystem
       const marks = NodeFs.realpathSync(yield* fs.makeTempDirectoryScoped({ prefix: "tscodex-parallel-" }))
       const log = `${marks}/log`
-      // The first command waits (up to about 10 s) for the second to have started; run one after the
-      // other, it would give up and log "first-gave-up" instead.
-      const first = `echo first-start >> '${log}'; for i in $(seq 200); do [ -e '${marks}/second' ] && break; sleep 0.05; done; ` +
-        `[ -e '${marks}/second' ] || echo first-gave-up >> '${log}'; echo first-end >> '${log}'; echo FIRST`
-      const second = `touch '${marks}/second'; echo second-start >> '${log}'; echo second-end >> '${log}'; echo SECOND`
+      // Each command waits (up to about 10 s) for the other to have started; run one after the other,
+      // the first would give up and log "first-gave-up". Which one starts first is not fixed: each
+      // may take its own time to start (inside a sandbox, for one).
+      const waitFor = (name: string, self: string) =>
+        `touch '${marks}/${self}'; echo ${self}-start >> '${log}'; ` +
+        `for i in $(seq 200); do [ -e '${marks}/${name}' ] && break; sleep 0.05; done; ` +
+        `[ -e '${marks}/${name}' ] || echo ${self}-gave-up >> '${log}'; echo ${self}-end >> '${log}'`
+      const first = `${waitFor("second", "first")}; echo FIRST`
+      const second = `${waitFor("first", "second")}; echo SECOND`
       const h = yield* setup([
         {
           type: "function_calls",
@@ -136,7 +140,11 @@ describe("calls without outputs and parallel commands", () => {
       ])
       const run = yield* h.cli(["run both"])
       expect(run.exitCode).toBe(0)
-      expect(readText(log).split("\n").filter((l) => l !== "")).toEqual(["first-start", "second-start", "second-end", "first-end"])
+      const lines = readText(log).split("\n").filter((l) => l !== "")
+      expect([...lines].sort()).toEqual(["first-end", "first-start", "second-end", "second-start"])
+      // Both started before either finished.
+      expect(lines.indexOf("first-start")).toBeLessThan(lines.indexOf("second-end"))
+      expect(lines.indexOf("second-start")).toBeLessThan(lines.indexOf("first-end"))
       const outputs = inputOf((yield* h.posts)[1]).filter((i) => i.type === "function_call_output")
       expect(outputs.map((o) => o.call_id)).toEqual(["call_first", "call_second"])
       expect(String(outputs[0]!.output)).toMatch(/FIRST/)
