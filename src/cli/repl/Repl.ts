@@ -4,6 +4,7 @@ import { AgentRuntime } from "../../agent/AgentRuntime.js"
 import { BANNER, parseCommand } from "./Commands.js"
 import * as Session from "./Session.js"
 import { type ReadResult, Terminal } from "./Terminal.js"
+import * as UserPrompts from "./UserPrompts.js"
 import type { View } from "./View.js"
 
 /** How often the open prompt checks for streamed text to hand over and redraws itself. */
@@ -13,15 +14,18 @@ const POLL = "50 millis"
  * Waits for the next input. No prompt opens while assistant text streams; a prompt that sees text
  * streaming into it closes (losing half-typed input) and the text continues as normal output.
  */
-const readInput = (view: View) =>
+const readInput = (view: View, broker: UserPrompts.PromptBroker) =>
   Effect.gen(function* () {
     const terminal = yield* Terminal
     const model = view.model
+    // A pending question from a tool shows its own prompt.
+    const promptText = Effect.flatMap(broker.pendingPrompt, (pending) =>
+      Option.match(pending, { onSome: Effect.succeed, onNone: () => Effect.map(Clock.currentTimeMillis, (now) => model.promptText(now)) }))
     const streamStarted = Effect.gen(function* () {
       while (true) {
         yield* Effect.sleep(POLL)
         if (model.streamingInPrompt) return Option.none<ReadResult>()
-        yield* terminal.updatePrompt(model.promptText(yield* Clock.currentTimeMillis))
+        yield* terminal.updatePrompt(yield* promptText)
       }
     })
     while (true) {
@@ -30,7 +34,7 @@ const readInput = (view: View) =>
         continue
       }
       yield* view.apply((m) => m.setInputActive(true))
-      const prompt = model.promptText(yield* Clock.currentTimeMillis)
+      const prompt = yield* promptText
       const result = yield* Effect.raceFirst(Effect.map(terminal.readLine(prompt), Option.some), streamStarted)
       if (Option.isNone(result)) {
         yield* view.apply((m) => m.handOff())
@@ -50,9 +54,13 @@ export const run = (view: View, options: Session.SessionOptions) =>
     Effect.gen(function* () {
       const runtime = yield* AgentRuntime
       const session = yield* Session.make(view, options)
+      const broker = yield* UserPrompts.makeBroker(options.questionTimeout)
+      yield* UserPrompts.install(broker, (lines) => view.apply((m) => lines.flatMap((text) => m.line(text))))
       yield* view.apply((m) => BANNER.flatMap((text) => m.line(text)))
       while (true) {
-        const input = yield* readInput(view)
+        const input = yield* readInput(view, broker)
+        // A line typed while a tool waits for an answer is that answer.
+        if (yield* broker.offer(input)) continue
         if (input._tag === "Interrupt") return yield* Effect.interrupt
         if (input._tag === "Eof") break
         const text = input.text.trim()

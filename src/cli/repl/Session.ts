@@ -17,6 +17,8 @@ export interface SessionOptions {
   readonly json: boolean
   /** Where `/resume` looks for sessions. */
   readonly codexHome: string
+  /** How long a tool's question waits for an answer (default: five minutes). */
+  readonly questionTimeout?: import("effect").Duration.DurationInput
 }
 
 export interface Session {

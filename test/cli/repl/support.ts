@@ -11,7 +11,10 @@ import * as Terminal from "../../../src/cli/repl/Terminal.js"
 import * as View from "../../../src/cli/repl/View.js"
 import * as SessionRecorder from "../../../src/session/SessionRecorder.js"
 import * as Tool from "../../../src/tools/Tool.js"
+import * as PermissionRequests from "../../../src/tools/PermissionRequests.js"
+import * as RequestUserInput from "../../../src/tools/RequestUserInput.js"
 import * as ToolRegistry from "../../../src/tools/ToolRegistry.js"
+import * as UserInput from "../../../src/tools/UserInput.js"
 
 export const echo = Tool.make({
   name: "echo",
@@ -33,6 +36,10 @@ export interface ReplOptions {
   readonly model?: string
   readonly recorder?: SessionRecorder.SessionRecorder
   readonly rolloutSwitch?: RolloutSwitch.RolloutSwitch
+  /** Offer request_user_input (allowed in Default mode) besides echo. */
+  readonly askTool?: boolean
+  /** How long a tool's question waits (default five minutes). */
+  readonly questionTimeout?: string
 }
 
 /** Starts a session in the background; type into it and read what it printed. */
@@ -43,9 +50,12 @@ export const startRepl = (replies: Parameters<typeof ModelClient.makeScripted>[0
     const client: ModelClient.ModelClient = listModels === undefined ? scripted.client : { ...scripted.client, listModels }
     const terminal = yield* Terminal.makeScripted()
     const view = yield* View.make(terminal.terminal, { colors: false, contextWindow: options.contextWindow })
+    const userInput = yield* UserInput.make()
+    const permissions = yield* PermissionRequests.make()
+    const tools = options.askTool === true ? [echo, RequestUserInput.make(userInput, { defaultModeAllowed: true })] : [echo]
     const services = Layer.mergeAll(
       Layer.succeed(ModelClient.ModelClient, client),
-      ToolRegistry.layer([echo]),
+      ToolRegistry.layer(tools),
       ContextManager.layerPlain(options.contextWindow !== undefined ? { contextWindow: options.contextWindow } : {}),
       Layer.succeed(SessionRecorder.SessionRecorder, options.recorder ?? { appendHistoryItems: () => Effect.void, appendCompacted: () => Effect.void })
     )
@@ -53,7 +63,13 @@ export const startRepl = (replies: Parameters<typeof ModelClient.makeScripted>[0
       Layer.provideMerge(services)
     )
     const runtime = yield* AgentRuntime.make({ onEvent: view.onEvent }).pipe(Effect.provide(withCompactor))
-    const fiber = yield* Repl.run(view, { json: options.json ?? false, codexHome: options.codexHome ?? "/nonexistent-codex-home" }).pipe(
+    const fiber = yield* Repl.run(view, {
+      json: options.json ?? false,
+      codexHome: options.codexHome ?? "/nonexistent-codex-home",
+      ...(options.questionTimeout !== undefined ? { questionTimeout: options.questionTimeout as "1 minute" } : {})
+    }).pipe(
+      Effect.provideService(UserInput.UserInput, userInput),
+      Effect.provideService(PermissionRequests.PermissionRequests, permissions),
       Effect.provideService(AgentRuntime.AgentRuntime, runtime),
       Effect.provideService(ModelClient.ModelClient, client),
       Effect.provideService(Terminal.Terminal, terminal.terminal),
@@ -88,5 +104,5 @@ export const startRepl = (replies: Parameters<typeof ModelClient.makeScripted>[0
     )
     /** Types `/exit` (or the given input) and waits for the session to end. */
     const finish = (input: string | Terminal.ReadResult = "/exit") => Effect.zipRight(type(input), ended)
-    return { scripted, client, terminal, view, runtime, fiber, until, hasLine, atPrompt, type, finish, ended }
+    return { scripted, client, terminal, view, runtime, fiber, until, hasLine, atPrompt, type, finish, ended, userInput, permissions }
   })
