@@ -3,6 +3,7 @@ import * as Command from "@effect/cli/Command"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Effect } from "effect"
+import * as CliLogger from "../cli/CliLogger.js"
 import * as ExecCommand from "../cli/ExecCommand.js"
 import * as HelpCommand from "../cli/HelpCommand.js"
 import { cliInfo, exitCode, reportFailure, route, type Route } from "../cli/Main.js"
@@ -40,6 +41,7 @@ const root: Run = process.stdin.isTTY === true
 
 route(argv, root, subcommands).pipe(
   reportFailure,
+  Effect.provide(CliLogger.layer),
   Effect.provide(NodeContext.layer),
-  NodeRuntime.runMain({ disableErrorReporting: true, teardown: (exit, onExit) => onExit(exitCode(exit)) })
+  NodeRuntime.runMain({ disableErrorReporting: true, disablePrettyLogger: true, teardown: (exit, onExit) => onExit(exitCode(exit)) })
 )

@@ -3,7 +3,7 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import { Effect, Either, Option, ParseResult, Schema } from "effect"
 import * as Toml from "smol-toml"
 import { ConfigError } from "./CodexConfig.js"
-import { Bool, Boolish, Int, isTable, RequiredText, StringPairs, Table, Text } from "./internal/tomlValues.js"
+import { Bool, Boolish, Int, isTable, RequiredStrictText, StrictText, StringPairs, Table } from "./internal/tomlValues.js"
 
 /** A parsed TOML table. */
 export type TomlTable = Readonly<Record<string, unknown>>
@@ -15,20 +15,20 @@ export const FeaturesTable = Schema.Struct({
 
 /** The top-level keys tscodex reads, after the profile merge. Other keys are kept in `raw` untouched. */
 export const ConfigTable = Schema.Struct({
-  model: Text,
-  model_provider: Text,
-  model_reasoning_effort: Text,
-  model_reasoning_summary: Text,
-  model_verbosity: Text,
-  approval_policy: Text,
-  sandbox_mode: Text,
-  personality: Text,
-  base_instructions: Text,
-  developer_instructions: Text,
-  user_instructions: Text,
-  model_instructions_file: Text,
-  compact_prompt: Text,
-  collaboration_mode: Text,
+  model: StrictText,
+  model_provider: StrictText,
+  model_reasoning_effort: StrictText,
+  model_reasoning_summary: StrictText,
+  model_verbosity: StrictText,
+  approval_policy: StrictText,
+  sandbox_mode: StrictText,
+  personality: StrictText,
+  base_instructions: StrictText,
+  developer_instructions: StrictText,
+  user_instructions: StrictText,
+  model_instructions_file: StrictText,
+  compact_prompt: StrictText,
+  collaboration_mode: StrictText,
   project_doc_max_bytes: Int,
   model_context_window: Int,
   model_auto_compact_token_limit: Int,
@@ -36,16 +36,16 @@ export const ConfigTable = Schema.Struct({
   features: Schema.optional(FeaturesTable),
   model_providers: Table,
   profiles: Table,
-  profile: Text
+  profile: StrictText
 })
 export type ConfigTable = typeof ConfigTable.Type
 
 /** One `[model_providers.<id>]` table. */
 export const ProviderTable = Schema.Struct({
-  name: Text,
-  base_url: RequiredText,
-  env_key: Text,
-  wire_api: Text,
+  name: StrictText,
+  base_url: RequiredStrictText,
+  env_key: StrictText,
+  wire_api: StrictText,
   query_params: StringPairs,
   http_headers: StringPairs,
   env_http_headers: StringPairs,

@@ -1,6 +1,7 @@
 /** ConfigLoader: CODEX_HOME + `.env` + config.toml + profile + command-line overrides, resolved into CodexConfig. */
 import type * as FileSystem from "@effect/platform/FileSystem"
 import { Effect, Layer, Option } from "effect"
+import * as KnownValues from "./KnownValues.js"
 import * as NodePath from "node:path"
 import { CodexConfig, ConfigError } from "./CodexConfig.js"
 import * as CodexHome from "./CodexHome.js"
@@ -114,18 +115,23 @@ export const load = (
       })
     }
     const instructionsFile = values.model_instructions_file
+    const known = (name: "approval_policy" | "sandbox_mode" | "model_reasoning_effort", list: ReadonlyArray<string>) =>
+      KnownValues.checkKnown(path, keyName([name]), values[name], list)
+    const approvalPolicy = yield* known("approval_policy", KnownValues.APPROVAL_POLICIES)
+    const sandboxMode = yield* known("sandbox_mode", KnownValues.SANDBOX_MODES)
+    const reasoningEffort = yield* known("model_reasoning_effort", KnownValues.REASONING_EFFORTS)
     const config: CodexConfig = {
       codexHome: location.codexHome,
       configPath: path,
       ...(profile !== undefined ? { profile } : {}),
       model: values.model ?? DEFAULT_MODEL,
       provider,
-      ...optional("reasoningEffort", values.model_reasoning_effort),
+      ...optional("reasoningEffort", reasoningEffort),
       ...optional("reasoningSummary", values.model_reasoning_summary),
       ...optional("verbosity", values.model_verbosity),
       guardianApproval: values.features?.guardian_approval === true,
-      ...optional("approvalPolicy", values.approval_policy),
-      ...optional("sandboxMode", values.sandbox_mode),
+      ...optional("approvalPolicy", approvalPolicy),
+      ...optional("sandboxMode", sandboxMode),
       ...optional("personality", values.personality),
       ...optional("baseInstructions", values.base_instructions),
       ...optional("developerInstructions", values.developer_instructions),

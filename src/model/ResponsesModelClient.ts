@@ -100,7 +100,10 @@ export const make = (options: Options): Effect.Effect<ResponsesModelClient, neve
           HttpClientRequest.bodyText(body, "application/json")
         )
         const transport = (exception: string, detail: string) =>
-          new RetryableStreamError({ message: ErrorText.transportMessage(ctx, ErrorText.emptyDiagnostics(), exception, detail) })
+          new RetryableStreamError({
+            message: ErrorText.connectMessage(ctx, exception, detail) ??
+              ErrorText.transportMessage(ctx, ErrorText.emptyDiagnostics(), exception, detail)
+          })
         const response = yield* withConnectTimeout(http.execute(request)).pipe(
           Effect.catchAll((error): Effect.Effect<never, ModelError> => {
             const config = configFailure(error)
@@ -118,7 +121,7 @@ export const make = (options: Options): Effect.Effect<ResponsesModelClient, neve
         const text = yield* response.text.pipe(Effect.orElseSucceed(() => ""))
         const now = yield* Clock.currentTimeMillis
         return yield* Effect.fail(
-          ErrorText.classifyStatus(response.status, text, ErrorText.retryAfterHeader(response.headers["retry-after"], now))
+          ErrorText.classifyStatus(response.status, text, ErrorText.retryAfterHeader(response.headers["retry-after"], now), ctx)
         )
       })
 
@@ -144,7 +147,13 @@ export const make = (options: Options): Effect.Effect<ResponsesModelClient, neve
           const currentModel = yield* Ref.get(model)
           const currentSession = yield* Ref.get(sessionId)
           // errors name the provider as config.toml does (`model_provider = "<id>"`), not by its display name
-          const ctx: ErrorText.RequestContext = { providerName: provider.id, model: currentModel, url, sessionId: currentSession }
+          const ctx: ErrorText.RequestContext = {
+            providerName: provider.id,
+            model: currentModel,
+            url,
+            sessionId: currentSession,
+            ...(provider.envKey !== undefined && provider.envKey !== "" ? { envKey: provider.envKey } : {})
+          }
           const body = yield* Either.match(Request.responsesBody(settings, currentModel, currentSession, prompt), {
             onLeft: Effect.fail,
             onRight: (value) => Effect.succeed(JSON.stringify(value))

@@ -25,6 +25,16 @@ describe("config errors name the file and the key", () => {
       expect(result.message).toMatch(/^<path>: invalid TOML at line 3, column 1: .+$/)
     }))
 
+  it.scoped("a value of the wrong type is refused, never turned into text", () =>
+    Effect.gen(function* () {
+      expect(yield* failure("model = 5\n")).toEqual({ reason: "InvalidValue", key: "model", message: "<path>: model must be text, got 5" })
+      expect((yield* failure("model = \"m\"\nmodel_auto_compact_token_limit = \"x\"\n")).message).toBe(
+        "<path>: model_auto_compact_token_limit must be an integer, got \"x\""
+      )
+      expect((yield* failure("model = \"m\"\napproval_policy = true\n")).message).toBe("<path>: approval_policy must be text, got true")
+      expect((yield* failure(provider("base_url = 8080"))).message).toBe("<path>: model_providers.fake.base_url must be text, got 8080")
+    }))
+
   it.scoped("unknown profile", () =>
     Effect.gen(function* () {
       expect(yield* failure("model = \"m\"\n[profiles.a]\nmodel = \"x\"\n", { profile: "nope" })).toEqual({

@@ -72,6 +72,42 @@ describe("error texts", () => {
     )
   })
 
+  it("shows a JSON error body as its message", () => {
+    const body = JSON.stringify({ error: { message: "Invalid value for 'input'.", type: "invalid_request_error", code: "invalid_value" } })
+    expect(ErrorText.statusMessage(400, body)).toBe("responses request failed with status 400: Invalid value for 'input'.")
+    expect(ErrorText.statusMessage(400, JSON.stringify({ detail: "Not allowed" }))).toBe("responses request failed with status 400: Not allowed")
+    expect(ErrorText.statusMessage(400, "{\"error\":{}}")).toBe("responses request failed with status 400: {\"error\":{}}")
+  })
+
+  it("401 and 403 name the provider and the variable the key came from", () => {
+    const body = JSON.stringify({ error: { message: "Incorrect API key provided." } })
+    expect(ErrorText.statusMessage(401, body, { ...ctx, envKey: "DEMO_API_KEY" }).split("\n")).toEqual([
+      "responses request failed with status 401: Incorrect API key provided.",
+      "- provider: demo",
+      "- request: POST http://127.0.0.1:8000/v1/responses",
+      "- hint: the API key comes from the environment variable DEMO_API_KEY; check that it holds a valid key for provider `demo`"
+    ])
+    expect(ErrorText.statusMessage(403, "forbidden", ctx)).toContain("- hint: no API key was sent: provider `demo` has no `env_key`")
+  })
+
+  it("404 names the URL and suggests base_url and wire_api", () => {
+    expect(ErrorText.statusMessage(404, "Not Found", ctx).split("\n")).toEqual([
+      "responses request failed with status 404: Not Found",
+      "- provider: demo",
+      "- request: POST http://127.0.0.1:8000/v1/responses",
+      "- hint: nothing answers at this URL: check `base_url` (most servers expect it to end in /v1) and `wire_api` of provider `demo`"
+    ])
+  })
+
+  it("unreachable servers are named with the hints that apply, and nothing about streams", () => {
+    const dns = ErrorText.connectMessage({ ...ctx, url: "https://api.exampel.com/v1/responses" }, "ENOTFOUND", "getaddrinfo ENOTFOUND api.exampel.com")!
+    expect(dns.split("\n")[0]).toBe("could not connect to https://api.exampel.com/v1/responses: unknown host")
+    expect(dns).toContain("- meaning: the host name of api.exampel.com could not be resolved")
+    expect(dns).not.toContain("SSE")
+    expect(dns).not.toContain("responses_server")
+    expect(ErrorText.connectMessage(ctx, "ECONNRESET", "socket hang up")).toBeUndefined()
+  })
+
   it("cuts status bodies at 500 characters", () => {
     expect(ErrorText.statusMessage(502, "y".repeat(600))).toBe(`responses request failed with status 502: ${"y".repeat(500)}`)
   })

@@ -165,7 +165,7 @@ describe("request retries (request_max_retries) inside stream retries", () => {
       const error = Exit.isFailure(exit) && exit.cause._tag === "Fail" ? exit.cause.error : undefined
       expect(error?._tag).toBe("RetryableStreamError")
       expect(error?.message).toBe(
-        'responses request failed with status 500: {"error":{"message":"The server had an error while processing your request. Sorry about that!","type":"server_error","param":null,"code":null}}'
+        "responses request failed with status 500: The server had an error while processing your request. Sorry about that!"
       )
       const notices = yield* run.notices
       expect(notices.map((n) => (n as { message: string }).message)).toEqual([1, 2, 3, 4, 5].map((n) => `Reconnecting... ${n}/5`))
@@ -220,7 +220,7 @@ describe("request retries (request_max_retries) inside stream retries", () => {
       const exit = yield* Fiber.await(run.fiber)
       expect(yield* run.count).toBe(1)
       const error = Exit.isFailure(exit) && exit.cause._tag === "Fail" ? exit.cause.error : undefined
-      expect(error).toMatchObject({ _tag: "ApiError", status: 400, code: "invalid_value", message: `responses request failed with status 400: ${JSON.stringify(body)}` })
+      expect(error).toMatchObject({ _tag: "ApiError", status: 400, code: "invalid_value", message: `responses request failed with status 400: ${body.error.message}` })
     })
   )
 

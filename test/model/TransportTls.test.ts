@@ -93,8 +93,11 @@ describe.skipIf(!hasOpenssl)(hasOpenssl ? "TLS with a self-signed certificate" :
       const error = failure(yield* Effect.exit(Stream.runDrain(client.stream(prompt()))))
       expect(error._tag).toBe("RetryableStreamError")
       const lines = error.message.split("\n")
-      expect(lines[0]).toBe("responses request failed while reading the HTTP stream")
+      expect(lines[0]).toMatch(/^could not connect to https:\/\/localhost:\d+\/v1\/responses: TLS handshake failed$/)
       expect(lines).toContain("- exception: DEPTH_ZERO_SELF_SIGNED_CERT")
+      expect(lines.filter((l) => l.startsWith("- hint:"))).toEqual([
+        "- hint: check that the URL should use https, and for private certificates set SSL_CERT_FILE (or REQUESTS_CA_BUNDLE) to their CA bundle"
+      ])
       expect(lines).toContain("- detail: self-signed certificate")
       expect(server.requests()).toEqual([])
     })

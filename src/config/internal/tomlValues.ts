@@ -29,6 +29,26 @@ export const Text = Schema.transformOrFail(Schema.Unknown, Schema.UndefinedOr(Sc
   encode: (value) => ParseResult.succeed(value)
 })
 
+/** Text as config.toml must write it: a TOML string (trimmed; empty means "not set"). `model = 5` is refused. */
+export const StrictText = Schema.transformOrFail(Schema.Unknown, Schema.UndefinedOr(Schema.String), {
+  strict: true,
+  decode: (input, _, ast) => {
+    if (input === undefined) return ParseResult.succeed(undefined)
+    if (typeof input !== "string") return ParseResult.fail(new ParseResult.Type(ast, input, `must be text, got ${show(input)}`))
+    const trimmed = input.trim()
+    return ParseResult.succeed(trimmed === "" ? undefined : trimmed)
+  },
+  encode: (value) => ParseResult.succeed(value)
+})
+
+/** A TOML string that must be present; blank counts as missing. */
+export const RequiredStrictText = Schema.transformOrFail(StrictText, Schema.String, {
+  strict: true,
+  decode: (input, _, ast) =>
+    input === undefined ? ParseResult.fail(new ParseResult.Type(ast, input, "is missing")) : ParseResult.succeed(input),
+  encode: (value) => ParseResult.succeed(value)
+})
+
 /** Text that must be present; blank counts as missing. */
 export const RequiredText = Schema.transformOrFail(Text, Schema.String, {
   strict: true,

@@ -18,6 +18,8 @@ export interface RequestContext {
   readonly model: string
   readonly url: string
   readonly sessionId: string
+  /** The variable the API key came from (`env_key`), when the provider has one. */
+  readonly envKey?: string
 }
 
 /** What one attempt saw before it broke. */
@@ -125,9 +127,89 @@ export const invalidJsonMessage = (ctx: RequestContext, eventName: string, detai
     ["data_excerpt", excerpt(data)]
   ])
 
-/** A non-2xx answer. */
-export const statusMessage = (status: number, body: string): string =>
-  `responses request failed with status ${status}: ${body.slice(0, 500)}`
+/** The text people should read from an error body: a JSON body's `error.message` (or `message`, `detail`), else the body. */
+export const bodyText = (body: string): string => {
+  let json: unknown
+  try {
+    json = JSON.parse(body)
+  } catch {
+    return body
+  }
+  const top = errorObject(json)
+  const error = errorObject(top?.error)
+  for (const candidate of [error?.message, top?.error, top?.message, top?.detail]) {
+    if (typeof candidate === "string" && candidate.trim() !== "") return candidate
+  }
+  return body
+}
+
+/**
+ * A non-2xx answer. With the request context, 401/403 name the provider and the variable the key
+ * came from, and 404 the URL with what to check.
+ */
+export const statusMessage = (status: number, body: string, ctx?: RequestContext): string => {
+  const first = `responses request failed with status ${status}: ${bodyText(body).slice(0, 500)}`
+  if (ctx === undefined) return first
+  if (status === 401 || status === 403) {
+    const key = ctx.envKey === undefined
+      ? `no API key was sent: provider \`${ctx.providerName}\` has no \`env_key\``
+      : `the API key comes from the environment variable ${ctx.envKey}; check that it holds a valid key for provider \`${ctx.providerName}\``
+    return formatMessage(first, [["provider", ctx.providerName], ["request", `POST ${ctx.url}`], ["hint", key]])
+  }
+  if (status === 404) {
+    return formatMessage(first, [
+      ["provider", ctx.providerName],
+      ["request", `POST ${ctx.url}`],
+      ["hint", `nothing answers at this URL: check \`base_url\` (most servers expect it to end in /v1) and \`wire_api\` of provider \`${ctx.providerName}\``]
+    ])
+  }
+  return first
+}
+
+/** Node error codes of failures to reach the server at all. */
+const unreachable = {
+  refused: new Set(["ECONNREFUSED"]),
+  dns: new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_NONAME", "EAI_FAIL"]),
+  timeout: new Set(["ConnectTimeout", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH"])
+} as const
+
+const isTlsCode = (code: string): boolean =>
+  /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH|ERR_CERT)/.test(code) ||
+  code === "EPROTO"
+
+const hostOf = (url: string): string => {
+  try {
+    return new URL(url).host
+  } catch {
+    return url
+  }
+}
+
+/**
+ * The server could not be reached (refused, unknown host, TLS, connect timeout): a message naming
+ * the URL and only the hints that apply. `undefined` for other transport failures.
+ */
+export const connectMessage = (ctx: RequestContext, exception: string, detail: string): string | undefined => {
+  const host = hostOf(ctx.url)
+  const checkUrl = `check \`base_url\` of provider \`${ctx.providerName}\``
+  const [summary, meaning, hint] = unreachable.refused.has(exception)
+    ? [`could not connect to ${ctx.url}: connection refused`, `nothing accepts connections at ${host}`, `${checkUrl}, and that the server is running`]
+    : unreachable.dns.has(exception)
+    ? [`could not connect to ${ctx.url}: unknown host`, `the host name of ${host} could not be resolved`, `${checkUrl} for a typo, and the network or DNS settings`]
+    : unreachable.timeout.has(exception)
+    ? [`could not connect to ${ctx.url}: no connection in time`, `${host} did not accept a connection before the connect timeout`, `${checkUrl}, the network, and any firewall or proxy in between`]
+    : isTlsCode(exception)
+    ? [`could not connect to ${ctx.url}: TLS handshake failed`, `the secure connection to ${host} could not be set up`, "check that the URL should use https, and for private certificates set SSL_CERT_FILE (or REQUESTS_CA_BUNDLE) to their CA bundle"]
+    : [undefined, undefined, undefined]
+  if (summary === undefined) return undefined
+  return formatMessage(summary, [
+    ...baseDetails(ctx),
+    ["exception", exception],
+    ["detail", detail],
+    ["meaning", meaning],
+    ["hint", hint]
+  ])
+}
 
 // ---------------------------------------------------------------------------
 // classification
@@ -201,8 +283,13 @@ export const classifyFailed = (ctx: RequestContext, response: unknown): ModelErr
 }
 
 /** The error a non-2xx answer stands for. 5xx and 429 are retryable; other 4xx are not. */
-export const classifyStatus = (status: number, body: string, retryAfter: Duration.Duration | undefined): ModelError => {
-  const message = statusMessage(status, body)
+export const classifyStatus = (
+  status: number,
+  body: string,
+  retryAfter: Duration.Duration | undefined,
+  ctx?: RequestContext
+): ModelError => {
+  const message = statusMessage(status, body, ctx)
   if (isContextLengthText(body)) return contextLengthExceeded(message)
   let error: Record<string, unknown> | undefined
   try {
