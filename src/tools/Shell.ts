@@ -52,9 +52,15 @@ export type ShellCommandParameters = typeof ShellCommandParameters.Type
 export interface ShellOptions {
   /** Default working directory (default: the current directory). */
   readonly cwd?: string
-  /** Rewrites the argv before it runs (a sandbox wraps the command here). */
-  readonly wrap?: (argv: readonly [string, ...Array<string>], cwd: string) => readonly [string, ...Array<string>]
+  /** Rewrites the argv before it runs (the sandbox wraps the command here); a failure refuses the command. */
+  readonly wrap?: ArgvWrap
 }
+
+/** Turns a command into the one that runs it (sandboxed); fails with the reason it may not run. */
+export type ArgvWrap = (
+  argv: readonly [string, ...Array<string>],
+  cwd: string
+) => Effect.Effect<readonly [string, ...Array<string>], { readonly message: string }>
 
 const failureNames: Record<ShellRunner.ShellSpawnError["reason"], string> = {
   NotFound: "FileNotFoundError",
@@ -79,8 +85,13 @@ const makeRunner = (options: ShellOptions) =>
         if (info._tag === "Some" && info.value.type !== "Directory") {
           return yield* new Tool.ToolFailure({ name: "NotADirectoryError", message: `Not a directory: '${resolved}'` })
         }
+        const wrapped = options.wrap === undefined
+          ? argv
+          : yield* options.wrap(argv, resolved).pipe(
+            Effect.mapError((error) => new Tool.ToolFailure({ name: "SandboxError", message: error.message }))
+          )
         const outcome = yield* ShellRunner.run({
-          argv: options.wrap?.(argv, resolved) ?? argv,
+          argv: wrapped,
           cwd: resolved,
           env: environment.all(),
           timeoutMs

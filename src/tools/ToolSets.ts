@@ -1,7 +1,7 @@
 /** ToolSets: builds a registry from tool names (a named set or a selection), and the named sets as layers. */
 import type * as CommandExecutor from "@effect/platform/CommandExecutor"
 import type * as FileSystem from "@effect/platform/FileSystem"
-import { Effect, Layer, type Scope } from "effect"
+import { Effect, Layer, Option, type Scope } from "effect"
 import type { Environment } from "../config/Environment.js"
 import type { SubAgents } from "../agent/SubAgents.js"
 import * as SubAgentsTag from "../agent/SubAgents.js"
@@ -14,6 +14,7 @@ import * as PlanStore from "./PlanStore.js"
 import * as ReadFile from "./ReadFile.js"
 import * as RequestPermissions from "./RequestPermissions.js"
 import * as RequestUserInput from "./RequestUserInput.js"
+import * as Sandbox from "../sandbox/Sandbox.js"
 import * as Shell from "./Shell.js"
 import * as CloseAgent from "./subagents/CloseAgent.js"
 import * as ResumeAgent from "./subagents/ResumeAgent.js"
@@ -68,14 +69,17 @@ export const build = (
     const built = new Map<string, Tool.Tool>()
     const any = (...list: ReadonlyArray<ToolSelection.ToolName>) => list.some((name) => wanted.has(name))
     const readable = options.readableRoots !== undefined ? { readableRoots: options.readableRoots } : {}
-    if (any("shell")) built.set("shell", yield* Shell.makeShell({ cwd }))
-    if (any("shell_command")) built.set("shell_command", yield* Shell.makeShellCommand({ cwd }))
+    // The session's sandbox (when there is one) wraps shell commands and code-mode cells as it wraps exec_command's.
+    const sandbox = yield* Effect.serviceOption(Sandbox.Sandbox)
+    const wrap = Option.isSome(sandbox) ? { wrap: sandbox.value.wrap } : {}
+    if (any("shell")) built.set("shell", yield* Shell.makeShell({ cwd, ...wrap }))
+    if (any("shell_command")) built.set("shell_command", yield* Shell.makeShellCommand({ cwd, ...wrap }))
     if (any("exec_command", "write_stdin")) {
       const exec = yield* makeUnifiedExecTools({ declarations, cwd })
       built.set("exec_command", exec.execCommand)
       built.set("write_stdin", exec.writeStdin)
     }
-    const codeMode = any("exec", "wait") ? yield* CodeMode.make({ cwd }) : undefined
+    const codeMode = any("exec", "wait") ? yield* CodeMode.make({ cwd, ...wrap }) : undefined
     if (codeMode !== undefined) {
       built.set("exec", codeMode.exec)
       built.set("wait", codeMode.wait)

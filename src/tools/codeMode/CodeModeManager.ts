@@ -65,8 +65,11 @@ export interface CodeModeOptions {
   readonly env: Readonly<Record<string, string>>
   /** The Node program (default: the one running us). */
   readonly node?: string
-  /** Rewrites the argv before it runs (a sandbox wraps the command here). */
-  readonly wrap?: (argv: readonly [string, ...Array<string>], cwd: string) => readonly [string, ...Array<string>]
+  /** Rewrites the argv before it runs (the sandbox wraps the command here); a failure refuses the cell. */
+  readonly wrap?: (
+    argv: readonly [string, ...Array<string>],
+    cwd: string
+  ) => Effect.Effect<readonly [string, ...Array<string>], { readonly message: string }>
 }
 
 const randomHex = (length: number) =>
@@ -125,9 +128,13 @@ export const make = (options: CodeModeOptions): Effect.Effect<CodeModeManager, n
 
     const start = (code: string, context: Tool.ToolContext) =>
       Effect.gen(function*() {
-        const scope = yield* Scope.fork(sessionScope, ExecutionStrategy.sequential)
         const argv: readonly [string, ...Array<string>] = [options.node ?? process.execPath, "-e", Runtime.SOURCE]
-        const [program, ...args] = options.wrap?.(argv, options.cwd) ?? argv
+        const [program, ...args] = options.wrap === undefined
+          ? argv
+          : yield* options.wrap(argv, options.cwd).pipe(
+            Effect.mapError((error) => new Tool.ToolFailure({ name: "SandboxError", message: error.message }))
+          )
+        const scope = yield* Scope.fork(sessionScope, ExecutionStrategy.sequential)
         const command = Command.make(program, ...args).pipe(
           Command.workingDirectory(options.cwd),
           Command.env(options.env),

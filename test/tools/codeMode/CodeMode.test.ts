@@ -163,7 +163,7 @@ describe("code mode processes", () => {
       const pidFile = NodePath.join(dir, "child")
       // Each cell starts a grandchild in its process group before Node runs.
       const wrap = (argv: readonly [string, ...Array<string>]) =>
-        ["bash", "-c", `sleep 300 & echo $! >> ${pidFile}; exec "$@"`, "cell", ...argv] as [string, ...Array<string>]
+        Effect.succeed(["bash", "-c", `sleep 300 & echo $! >> ${pidFile}; exec "$@"`, "cell", ...argv] as [string, ...Array<string>])
       const { exec, wait, tools } = yield* setup({ wrap })
       const done = yield* exec("setInterval(() => {}, 1000); text(String(process.pid))")
       const nodePid = Number(text(done).split("\n").pop())
@@ -192,6 +192,17 @@ describe("code mode processes", () => {
       expect(isAlive(pids[0]!)).toBe(true)
       yield* Scope.close(scope, Exit.void)
       expect(yield* awaitGone(pids[0]!)).toBe(true)
+    }).pipe(Effect.provide(live)))
+})
+
+describe("code mode under a sandbox", () => {
+  it.scopedLive("refuses a cell the sandbox refuses, starting nothing", () =>
+    Effect.gen(function*() {
+      const { exec, tools } = yield* setup({ wrap: () => Effect.fail({ message: "sandbox unavailable: no bwrap" }) })
+      const result = yield* exec("text(1)")
+      expect(result.isError).toBe(true)
+      expect(result.output).toEqual({ error: "SandboxError: sandbox unavailable: no bwrap" })
+      expect(yield* tools.manager.pids).toEqual([])
     }).pipe(Effect.provide(live)))
 })
 

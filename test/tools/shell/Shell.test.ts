@@ -116,6 +116,25 @@ describe("shell and shell_command", () => {
     }).pipe(Effect.provide(live)))
 })
 
+describe("shell tools under a sandbox", () => {
+  it.scopedLive("run the wrapped command, and refuse when the sandbox refuses", () =>
+    Effect.gen(function*() {
+      const fs = yield* FileSystem.FileSystem
+      const dir = yield* fs.realPath(yield* fs.makeTempDirectoryScoped({ prefix: "shell-sandbox-" }))
+      const wrapped = yield* Shell.makeShellCommand({
+        cwd: dir,
+        wrap: (argv) => Effect.succeed(["env", "WRAPPED=yes", ...argv] as [string, ...Array<string>])
+      })
+      const refused = yield* Shell.makeShell({ cwd: dir, wrap: () => Effect.fail({ message: "sandbox unavailable: no bwrap" }) })
+      const registry = ToolRegistry.make([wrapped, refused])
+      const ok = yield* registry.execute(toolCall("c1", "shell_command", { command: "echo $WRAPPED" }), context)
+      expect(ok.output).toBe(`Working directory: ${dir}\nExit code: 0\nStdout:\nyes\n`)
+      const no = yield* registry.execute(toolCall("c2", "shell", { command: ["true"] }), context)
+      expect(no.isError).toBe(true)
+      expect(no.output).toEqual({ error: "SandboxError: sandbox unavailable: no bwrap" })
+    }).pipe(Effect.provide(live)))
+})
+
 describe("stream capture", () => {
   it("keeps short output whole and clips long output by characters, not bytes", () => {
     const capture = StreamCapture.make()
