@@ -2,7 +2,7 @@
  * Runs every benchmark and writes bench/results.md: this run's figures next to each target, with
  * Codex side by side when CODEX_BIN names its executable. BENCH_RUNS sets the runs per turn case.
  */
-import { writeFileSync } from "node:fs"
+import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { cpus, loadavg, platform, release, totalmem } from "node:os"
 import { resolve } from "node:path"
 import { runConnectionBench } from "./connections.js"
@@ -105,5 +105,8 @@ const lines = [
   )} ms with a fresh connection (and handshake) each`,
   ""
 ]
+// the reasons for misses, written by hand after looking at the figures
+const notes = resolve(import.meta.dirname, "notes.md")
+if (existsSync(notes)) lines.push(readFileSync(notes, "utf8"))
 writeFileSync(resolve(import.meta.dirname, "results.md"), lines.join("\n"))
 console.log(lines.join("\n"))

@@ -128,7 +128,7 @@ export type RolloutEntry =
   | { readonly _tag: "Other"; readonly timestamp: string; readonly type: string; readonly payload: unknown }
 
 /** The envelope as read: extra keys (Codex adds `ordinal`) are ignored, a missing timestamp is tolerated. */
-const Envelope = Schema.Struct({
+export const Envelope = Schema.Struct({
   timestamp: Schema.optionalWith(Schema.String, { default: () => "" }),
   type: Schema.String,
   payload: Schema.optionalWith(Schema.Unknown, { default: () => null })
@@ -158,7 +158,16 @@ const CompactedRead = Schema.Struct({
 
 const TurnContextRead = Schema.Struct({ turn_id: optionalString, cwd: optionalString, model: optionalString })
 
-const decodeEnvelope = Schema.decodeUnknownEither(Envelope)
+/**
+ * The envelope of one record, checked by hand: the same verdict as decoding it with `Envelope`,
+ * without the Schema machinery on every line of a long rollout.
+ */
+export const readEnvelope = (value: unknown): typeof Envelope.Type | undefined => {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined
+  const { timestamp, type, payload } = value as Record<string, unknown>
+  if (typeof type !== "string" || (timestamp !== undefined && typeof timestamp !== "string")) return undefined
+  return { timestamp: timestamp ?? "", type, payload: payload === undefined ? null : payload }
+}
 const decodeSessionMeta = Schema.decodeUnknownEither(SessionMetaRead)
 /** Checked in place (no copy): response items are the bulk of a rollout. */
 const isResponseItem = Schema.is(ResponseItemPayload)
@@ -178,9 +187,9 @@ const messageText = (value: unknown): string =>
  * `type`); a known record type with an unreadable payload becomes `Other`, so it is skipped, not fatal.
  */
 export const decodeEntry = (value: unknown): RolloutEntry | undefined => {
-  const envelope = decodeEnvelope(value)
-  if (Either.isLeft(envelope)) return undefined
-  const { timestamp, type, payload } = envelope.right
+  const envelope = readEnvelope(value)
+  if (envelope === undefined) return undefined
+  const { timestamp, type, payload } = envelope
   const other: RolloutEntry = { _tag: "Other", timestamp, type, payload }
   switch (type) {
     case "session_meta": {

@@ -1,0 +1,24 @@
+import { expect, it } from "@effect/vitest"
+import { Either, Schema } from "effect"
+import { Envelope, readEnvelope } from "../../src/session/RolloutRecord.js"
+
+it("reads record envelopes by hand exactly as the envelope schema decodes them", () => {
+  const values: ReadonlyArray<unknown> = [
+    { timestamp: "2026-01-01T00:00:00Z", type: "response_item", payload: { type: "message" } },
+    { type: "event_msg" },
+    { type: "event_msg", payload: null },
+    { type: "event_msg", timestamp: 5 },
+    { type: "event_msg", timestamp: null },
+    { type: 7, payload: {} },
+    { timestamp: "t", payload: {} },
+    { type: "x", payload: [1, 2], extra: true },
+    null,
+    "text",
+    [1]
+  ]
+  const decode = Schema.decodeUnknownEither(Envelope)
+  for (const value of values) {
+    const decoded = decode(value)
+    expect(readEnvelope(value), JSON.stringify(value)).toEqual(Either.isRight(decoded) ? decoded.right : undefined)
+  }
+})
