@@ -152,6 +152,8 @@ const drain = (incoming: Http.IncomingMessage) => {
   }
   socket.once("timeout", drop)
   socket.setTimeout(drainMillis)
+  // nobody waits for this: it must not hold the process open (the pool takes it up again)
+  socket.unref()
   incoming.once("end", done)
   incoming.once("close", done)
   incoming.on("error", () => {})
