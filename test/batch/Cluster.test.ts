@@ -13,7 +13,7 @@ import * as PgServer from "../support/PgServer.js"
 import { awaitGone } from "../support/Processes.js"
 import { readResults, setup, writeTasks } from "./support.js"
 
-const TASKS = Array.from({ length: 9 }, (_, i) => ({ id: `c${i}`, prompt: `task c${i}: sleep 1`, cwd: "." }))
+const TASKS = Array.from({ length: 9 }, (_, i) => ({ id: `c${i}`, prompt: `task c${i}: sleep 2`, cwd: "." }))
 /** Short enough for a bounded test, long enough that a loaded machine keeps its locks. */
 const LOCK_SECONDS = "10"
 
@@ -60,7 +60,8 @@ describe("tscodex batch --cluster with tscodex runner", () => {
       // a runner with a rollout of a task that has no result yet is running that task: kill it
       const victim = yield* Effect.gen(function* () {
         const done = new Set((yield* readResults(results)).map((r) => r.id))
-        if (done.size < 2) return yield* Effect.fail("not yet" as const)
+        if (done.size < 1) return yield* Effect.fail("not yet" as const)
+        if (done.size === TASKS.length) return yield* Effect.dieMessage("every task finished before a runner could be killed")
         for (const runner of runners) {
           const files = yield* fs.readDirectory(`${h.work}/r${runner.n}/rollouts`).pipe(Effect.orElseSucceed(() => []))
           if (files.some((file) => !done.has(file.split(".attempt-")[0]!))) return runner
