@@ -4,9 +4,10 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as FileSystem from "@effect/platform/FileSystem"
 import type * as NodeContext from "@effect/platform-node/NodeContext"
-import { Console, Effect, Option } from "effect"
+import { Console, Effect, Either, Option } from "effect"
 import * as NodePath from "node:path"
 import * as AgentStack from "../cli/AgentStack.js"
+import * as ConfigOverrides from "../config/ConfigOverrides.js"
 import { CliError, ExitWith } from "../cli/CliError.js"
 import { cliInfo, route, type Route } from "../cli/Main.js"
 import * as RootCommand from "../cli/RootCommand.js"
@@ -31,6 +32,20 @@ const lockExpiration = Options.integer("lock-expiration-seconds").pipe(
   Options.withDescription("With --cluster: the runners' lock expiry (same value as theirs)."),
   Options.withDefault(35)
 )
+/** `-c key=value`, repeatable: config keys for every task (a task's own `config` wins). */
+export const overrideOption = Options.text("c").pipe(
+  Options.withDescription("Set a config key for every task, as `-c key=value` (value read as TOML); repeatable."),
+  Options.repeated
+)
+
+/** The `-c` words as the overrides record, or a usage error. */
+export const parseOverrides = (words: ReadonlyArray<string>) =>
+  Effect.forEach(words, (word) =>
+    Either.match(ConfigOverrides.parseOverride(word), {
+      onLeft: (message) => Effect.fail(new CliError({ message, code: 2 })),
+      onRight: Effect.succeed
+    })).pipe(Effect.map(ConfigOverrides.toRecord))
+
 const dump = Options.boolean("dump").pipe(
   Options.withDescription("Write trajectory dumps of compatibility-server sessions next to the rollouts.")
 )
@@ -49,6 +64,7 @@ const runCommand = Command.make("batch", {
   cluster,
   lockExpiration,
   dump,
+  overrides: overrideOption,
   config: RootCommand.config,
   profile: RootCommand.profile,
   systemPrompt: RootCommand.systemPrompt,
@@ -59,6 +75,7 @@ const runCommand = Command.make("batch", {
 }, (args) =>
   Effect.gen(function* () {
     if (args.concurrency < 1) return yield* new CliError({ message: "--concurrency must be at least 1", code: 2 })
+    const overrides = yield* parseOverrides(args.overrides)
     const tty = process.stderr.isTTY === true
     const write = (text: string) => Effect.sync(() => void process.stderr.write(text))
     const counts = yield* Option.match(args.cluster, {
@@ -67,7 +84,7 @@ const runCommand = Command.make("batch", {
           tasksPath: args.tasks,
           out: args.out,
           concurrency: args.concurrency,
-          settings: { stack: { ...RootCommand.stackSettings(args), timeoutSeconds: args.timeoutSeconds }, dump: args.dump },
+          settings: { stack: { ...RootCommand.stackSettings(args), timeoutSeconds: args.timeoutSeconds }, overrides, dump: args.dump },
           tty,
           write
         }),
@@ -78,6 +95,7 @@ const runCommand = Command.make("batch", {
           out: args.out,
           tty,
           write,
+          overrides,
           timing: { lockExpirationSeconds: args.lockExpiration }
         })
     })

@@ -106,12 +106,18 @@ export const submitAndCollect = (options: {
   readonly out: string
   readonly tty: boolean
   readonly write: (text: string) => Effect.Effect<void>
+  /** Config keys for every task (`-c`), stored into each task's `config` (the task's own keys win). */
+  readonly overrides?: Readonly<Record<string, unknown>>
   readonly timing?: Timing
 }) =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
     const base = NodePath.dirname(NodePath.resolve(options.tasksPath))
-    const tasks = (yield* LocalBatch.readTasks(options.tasksPath)).map((task) => absolute(task, base))
+    const shared = options.overrides ?? {}
+    const tasks = (yield* LocalBatch.readTasks(options.tasksPath)).map((task) => {
+      const placed = absolute(task, base)
+      return Object.keys(shared).length === 0 ? placed : { ...placed, config: { ...shared, ...task.config } }
+    })
     const out = NodePath.resolve(options.out)
     yield* fs.makeDirectory(out, { recursive: true })
     yield* LocalBatch.lockFolder(out)

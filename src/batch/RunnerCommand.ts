@@ -7,6 +7,7 @@ import * as NodePath from "node:path"
 import * as AgentStack from "../cli/AgentStack.js"
 import { CliError } from "../cli/CliError.js"
 import * as RootCommand from "../cli/RootCommand.js"
+import * as BatchCommand from "./BatchCommand.js"
 import * as ClusterBatch from "./ClusterBatch.js"
 import * as TaskRunner from "./TaskRunner.js"
 import * as TaskWorkflow from "./TaskWorkflow.js"
@@ -54,6 +55,7 @@ export const command = Command.make("runner", {
   out,
   lockExpiration,
   dump,
+  overrides: BatchCommand.overrideOption,
   config: RootCommand.config,
   profile: RootCommand.profile,
   systemPrompt: RootCommand.systemPrompt,
@@ -65,11 +67,13 @@ export const command = Command.make("runner", {
     const advertiseAt = args.advertise._tag === "Some"
       ? yield* parseAddress(args.advertise.value, "--advertise")
       : { host: NodeOs.hostname(), port: listenAt.port }
+    const overrides = yield* BatchCommand.parseOverrides(args.overrides)
     const root = NodePath.resolve(args.out)
     const workspaces = yield* TaskWorkspace.make({ base: root, root, cwd: root })
     const runner = yield* TaskRunner.make({
       root,
       stack: { ...RootCommand.stackSettings(args), timeoutSeconds: args.timeoutSeconds },
+      overrides,
       dump: args.dump
     }, workspaces)
     const name = `${advertiseAt.host}:${advertiseAt.port}`

@@ -4,18 +4,19 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { execFileSync } from "node:child_process"
+import * as BatchCommand from "../../src/batch/BatchCommand.js"
 import * as BatchStore from "../../src/batch/BatchStore.js"
 import * as LocalBatch from "../../src/batch/LocalBatch.js"
 import * as ResultsFile from "../../src/batch/ResultsFile.js"
 import * as Environment from "../../src/config/Environment.js"
 import { readResults, setup, taskOf, writeTasks } from "./support.js"
 
-const runBatch = (work: string, env: Record<string, string>, concurrency = 2) =>
+const runBatch = (work: string, env: Record<string, string>, concurrency = 2, overrides?: Record<string, unknown>) =>
   LocalBatch.run({
     tasksPath: `${work}/tasks.jsonl`,
     out: `${work}/out`,
     concurrency,
-    settings: { stack: { timeoutSeconds: 30 } },
+    settings: { stack: { timeoutSeconds: 30 }, ...(overrides !== undefined ? { overrides } : {}) },
     tty: false,
     write: () => Effect.void
   }).pipe(Effect.provide(Layer.merge(NodeContext.layer, Environment.layerValue(env))))
@@ -134,5 +135,21 @@ describe("tscodex batch (local mode)", () => {
         return yield* LocalBatch.catchUp(store, file)
       }).pipe(Effect.provide(LocalBatch.databaseLayer(`${h.work}/out`)))
       expect(added).toBe(0)
+    }).pipe(Effect.provide(NodeContext.layer)))
+
+  it.scopedLive("-c overrides apply to every task; a task's own config wins", () =>
+    Effect.gen(function* () {
+      const h = yield* setup()
+      yield* writeTasks(`${h.work}/tasks.jsonl`, [
+        { id: "shared", prompt: "task shared", cwd: "." },
+        { id: "own", prompt: "task own", cwd: ".", config: { model: "own-model" } }
+      ])
+      const overrides = yield* BatchCommand.parseOverrides(["model=batch-model"])
+      yield* runBatch(h.work, h.env, 1, overrides)
+      const posts = yield* h.posts
+      const modelOf = (id: string) => (posts.find((r) => taskOf(r) === id)?.body as { model?: string }).model
+      expect([modelOf("shared"), modelOf("own")]).toEqual(["batch-model", "own-model"])
+      const bad = yield* Effect.flip(BatchCommand.parseOverrides(["model"]))
+      expect(bad.message).toBe("Invalid override (missing '='): model")
     }).pipe(Effect.provide(NodeContext.layer)))
 })
