@@ -64,7 +64,8 @@ describe("tscodex batch --cluster with tscodex runner", () => {
         if (done.size === TASKS.length) return yield* Effect.dieMessage("every task finished before a runner could be killed")
         for (const runner of runners) {
           const files = yield* fs.readDirectory(`${h.work}/r${runner.n}/rollouts`).pipe(Effect.orElseSucceed(() => []))
-          if (files.some((file) => !done.has(file.split(".attempt-")[0]!))) return runner
+          const running = files.map((file) => file.split(".attempt-")[0]!).filter((id) => !done.has(id))
+          if (running.length > 0) return { ...runner, running: new Set(running) }
         }
         return yield* Effect.fail("not yet" as const)
       }).pipe(Effect.retry(Schedule.spaced("100 millis")), Effect.timeout("180 seconds"))
@@ -79,10 +80,10 @@ describe("tscodex batch --cluster with tscodex runner", () => {
       const all = yield* readResults(results)
       expect(all.map((r) => r.id).sort()).toEqual(TASKS.map((t) => t.id).sort())
       expect(all.every((r) => r.status === "completed" && r.final_answer === `done ${r.id}`)).toBe(true)
-      // the killed runner's unfinished tasks were run again elsewhere as a new attempt
-      const takenOver = all.filter((r) => r.attempt > 1)
-      expect(takenOver.length).toBeGreaterThan(0)
-      expect(takenOver.every((r) => r.runner !== victim.address)).toBe(true)
+      // a task the killed runner was running was run again elsewhere as a new attempt (on a loaded
+      // machine a runner may also restart tasks itself after losing its locks for a moment)
+      const takenOver = all.filter((r) => victim.running.has(r.id) && r.runner !== victim.address && r.attempt > 1)
+      expect(takenOver.length, JSON.stringify({ victim: victim.address, running: [...victim.running], all })).toBeGreaterThan(0)
       for (const r of all) expect(yield* fs.exists(`${h.work}/r${runners.find((x) => x.address === r.runner)!.n}/${String(r.rollout_path)}`)).toBe(true)
 
       // collect and status read the same state; collecting again adds nothing
