@@ -5,13 +5,17 @@ export type Command = Data.TaggedEnum<{
   Exit: {}
   History: {}
   Title: {}
+  SetTitle: { readonly text: string }
+  Help: {}
+  /** A `/word` that names no command: an error, never a prompt. */
+  Unknown: { readonly name: string }
   ListSessions: {}
   Resume: { readonly arg: string }
   Compact: {}
   Queue: { readonly text: string }
   ShowModels: {}
   SetModel: { readonly name: string }
-  /** Anything else, unknown `/words` included, goes to the model (steering a running turn). */
+  /** Anything else goes to the model (steering a running turn). */
   Say: { readonly text: string }
 }>
 export const Command = Data.taggedEnum<Command>()
@@ -35,15 +39,35 @@ export const parseCommand = (line: string): Command => {
       return Command.Compact()
     case "/model":
       return Command.ShowModels()
+    case "/help":
+      return Command.Help()
   }
+  const title = withArgument(line, "/title")
+  if (title !== undefined && title !== "") return Command.SetTitle({ text: title })
   const resume = withArgument(line, "/resume")
   if (resume !== undefined) return Command.Resume({ arg: resume })
   const queued = withArgument(line, "/queue")
   if (queued !== undefined) return Command.Queue({ text: queued })
   const model = withArgument(line, "/model")
   if (model !== undefined) return Command.SetModel({ name: model })
+  const first = line.split(/\s/, 1)[0]!
+  if (/^\/[A-Za-z][\w-]*$/.test(first) && !COMMAND_NAMES.includes(first)) return Command.Unknown({ name: first })
   return Command.Say({ text: line })
 }
+
+/** Every command, as `/help` lists them. */
+export const COMMANDS: ReadonlyArray<readonly [string, string]> = [
+  ["/help", "list the commands"],
+  ["/history", "show the turns of this session"],
+  ["/title [text]", "show the session title, or set it"],
+  ["/model [name]", "list the models, or switch to one"],
+  ["/resume [n]", "list recorded sessions, or continue one"],
+  ["/compact", "summarize the conversation to free context"],
+  ["/queue <text>", "run text after the current work"],
+  ["/exit, /quit", "end the session"]
+]
+
+const COMMAND_NAMES = ["/help", "/history", "/title", "/model", "/resume", "/compact", "/queue", "/exit", "/quit"]
 
 export const BANNER = [
   "tscodex interactive mode. Type /exit to quit.",

@@ -8,7 +8,7 @@ import type { ModelEvent } from "../../protocol/ModelEvent.js"
 import * as RolloutReader from "../../session/RolloutReader.js"
 import { historyToTurns } from "../../session/SessionHistory.js"
 import * as SessionList from "../../session/SessionList.js"
-import { BUSY_COMPACT, BUSY_MODEL, BUSY_RESUME, type Command } from "./Commands.js"
+import { BUSY_COMPACT, BUSY_MODEL, BUSY_RESUME, type Command, COMMANDS } from "./Commands.js"
 import { RolloutSwitch } from "./RolloutSwitch.js"
 import type { View } from "./View.js"
 
@@ -141,6 +141,12 @@ export const make = (view: View, options: SessionOptions): Effect.Effect<Session
           return next(view.apply((m) => m.history()))
         case "Title":
           return next(say(`Session: ${view.model.title ?? "untitled"}`))
+        case "SetTitle":
+          return next(Effect.zipRight(view.apply((m) => (m.setTitle(command.text), [])), say(`Session: ${command.text}`)))
+        case "Help":
+          return next(view.apply((m) => COMMANDS.flatMap(([name, text]) => m.line(`${name.padEnd(16)}${text}`))))
+        case "Unknown":
+          return next(fail(`unknown command ${command.name}; commands: ${COMMANDS.map(([name]) => name.split(" ")[0]!.replace(",", "")).join(", ")}, /quit`))
         case "ListSessions":
           return next(listSessions)
         case "Resume":

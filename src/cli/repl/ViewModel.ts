@@ -51,6 +51,8 @@ export interface ViewModel {
   readonly usage: (usage: Usage | null) => void
   /** A resumed session: new title and turns, nothing pending. */
   readonly resetSession: (title: string, turns: ReadonlyArray<Turn>) => void
+  /** A title the user chose (`/title <text>`). */
+  readonly setTitle: (title: string) => void
   /** A compacted history: new turns, same title. */
   readonly resetTurns: (turns: ReadonlyArray<Turn>) => void
   /** Ends the view: stops the spinner and closes a stream. */
@@ -310,6 +312,9 @@ export const makeViewModel = (options: ViewOptions): ViewModel => {
       pending = new Map()
       steerInserted = new Map()
       queued = new Map()
+    },
+    setTitle: (nextTitle) => {
+      title = nextTitle
     },
     resetTurns: (nextTurns) => {
       turns = [...nextTurns]

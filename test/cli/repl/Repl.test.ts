@@ -128,6 +128,36 @@ describe("interactive commands", () => {
       ])
     }))
 
+  it.scoped("an unknown /command is an error listing the commands, never a prompt; /help lists them", () =>
+    Effect.gen(function* () {
+      const repl = yield* startRepl([ModelClient.items(assistantMessage("done"))])
+      yield* repl.type("/hepl")
+      yield* repl.type("/help")
+      yield* repl.type("/usr/bin is where it lives")
+      yield* repl.hasLine("assistant> done")
+      yield* repl.finish()
+      const lines = (yield* repl.terminal.lines).slice(BANNER.length)
+      expect(lines[0]).toBe("Error: unknown command /hepl; commands: /help, /history, /title, /model, /resume, /compact, /queue, /exit, /quit")
+      expect(lines.slice(1, 9).map((l) => l.split(/\s+/)[0])).toEqual(["/help", "/history", "/title", "/model", "/resume", "/compact", "/queue", "/exit,"])
+      expect(lines).toContain("user> /usr/bin is where it lives")
+      expect((yield* repl.scripted.prompts).length).toBe(1)
+    }))
+
+  it.scoped("/title <text> sets the title", () =>
+    Effect.gen(function* () {
+      const repl = yield* startRepl([ModelClient.items(assistantMessage("done"))])
+      yield* repl.type("/title Fixing the parser")
+      yield* repl.type("hello there")
+      yield* repl.hasLine("assistant> done")
+      yield* repl.type("/title")
+      yield* repl.type("/history")
+      yield* repl.finish()
+      const lines = (yield* repl.terminal.lines).slice(BANNER.length)
+      expect(lines[0]).toBe("Session: Fixing the parser")
+      expect(lines).not.toContain("Session: hello there")
+      expect(lines.filter((l) => l === "Session: Fixing the parser").length).toBe(3)
+    }))
+
   it.scoped("/history and /title before any turn", () =>
     Effect.gen(function* () {
       const repl = yield* startRepl([ModelClient.items(assistantMessage("done"))])
