@@ -3,6 +3,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as AgentRuntime from "../../../src/agent/AgentRuntime.js"
 import * as SubAgents from "../../../src/agent/SubAgents.js"
+import * as AbortedCalls from "../../../src/protocol/AbortedCalls.js"
 import * as ModelClient from "../../../src/model/ModelClient.js"
 import { assistantMessage, type ConversationItem, toolCall, toResponsesInputUnsafe, userMessage } from "../../../src/protocol/Items.js"
 import type { Prompt } from "../../../src/protocol/Prompt.js"
@@ -99,14 +100,16 @@ describe("spawn_agent", () => {
       expect(wireOutput(result)).toBe('{"error":"RuntimeError: spawn_agent is unavailable before runtime initialization"}')
     }))
 
-  it.scoped("fork_context hands the caller's history (with the spawn call itself) to the agent", () =>
+  it.scoped("fork_context hands the caller's history (with the spawn call itself, answered as aborted) to the agent", () =>
     Effect.gen(function* () {
       const { call, prompts } = yield* setup()
       const spawnCall = toolCall("call-spawn", "spawn_agent", { message: "go", fork_context: true })
       const history: ReadonlyArray<ConversationItem> = [userMessage("parent task"), spawnCall]
       const { agent_id } = (yield* call("spawn_agent", { message: "go", fork_context: true }, history)).output as { agent_id: string }
       yield* call("wait_agent", { ids: [agent_id] })
-      expect((yield* prompts[0]!)[0]!.input).toEqual([...history, userMessage("go")])
+      // The spawn call has no output yet in the caller's history; the forked agent's first request
+      // carries it with the standard aborted output, since no call goes out without one.
+      expect((yield* prompts[0]!)[0]!.input).toEqual([...history, AbortedCalls.abortedResult(spawnCall), userMessage("go")])
 
       const fresh = (yield* call("spawn_agent", { message: "alone", fork_context: false }, history)).output as { agent_id: string }
       yield* call("wait_agent", { ids: [fresh.agent_id] })
