@@ -13,7 +13,6 @@ import type { ModelEvent, Usage } from "../protocol/ModelEvent.js"
 import { SessionRecorder } from "../session/SessionRecorder.js"
 import { ToolRegistry } from "../tools/ToolRegistry.js"
 import { AgentEvents } from "./AgentEvents.js"
-import { contextLengthUsage, contextLimit } from "../model/ContextLength.js"
 import { type CompactError, type CompactionResult, Compactor } from "./Compactor.js"
 
 /** The turn stopped at a safe boundary because an interrupt was requested. */
@@ -221,12 +220,12 @@ export const make = (options: AgentLoopOptions = {}) =>
       })
       return request.pipe(
         Effect.catchTag("ContextLengthExceeded", (error) => {
-          const usage = contextLengthUsage(error.message)
+          const usage = error.usage
           if (usage === undefined) return Effect.fail(error)
           return Effect.gen(function* () {
             yield* rememberUsage(usage)
             yield* emit(AgentEvent.token_count({ turnId, usage }))
-            yield* autoCompact(turnId, "context_length_exceeded", usage.total_tokens, contextLimit(error.message))
+            yield* autoCompact(turnId, "context_length_exceeded", usage.total_tokens, error.limitTokens)
             yield* checkInterrupt(turnId, iteration, null)
             return yield* request
           })
@@ -309,7 +308,7 @@ export const make = (options: AgentLoopOptions = {}) =>
         const failed = (error: TurnError) =>
           Effect.gen(function* () {
             if (error._tag === "TurnInterrupted") return
-            const usage = contextLengthUsage(error.message)
+            const usage = error._tag === "ContextLengthExceeded" ? error.usage : undefined
             if (usage !== undefined) {
               yield* rememberUsage(usage)
               yield* emit(AgentEvent.token_count({ turnId, usage }))

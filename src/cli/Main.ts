@@ -4,7 +4,7 @@ import * as ValidationError from "@effect/cli/ValidationError"
 import { Cause, Console, Effect, Exit, Option } from "effect"
 import { CliError, ExitWith, UsageError } from "./CliError.js"
 
-import { VERSION } from "./Version.js"
+import { VERSION } from "../stack/Version.js"
 
 export const cliInfo = { name: "tscodex", version: VERSION }
 

@@ -11,7 +11,7 @@ import * as PayloadProcessors from "../server/request/PayloadProcessors.js"
 import * as ResponsesServer from "../server/ResponsesServer.js"
 import * as ServerConfig from "../server/ServerConfig.js"
 import type * as SessionStore from "../server/SessionStore.js"
-import * as AgentStack from "./AgentStack.js"
+import * as AgentStack from "../stack/AgentStack.js"
 import { CliError, ExitWith } from "./CliError.js"
 
 const d = ServerConfig.defaults

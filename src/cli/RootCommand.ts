@@ -7,7 +7,7 @@ import * as Help from "./args/Help.js"
 import * as RunFlags from "./args/RunFlags.js"
 import * as Subcommands from "./args/Subcommands.js"
 import { UsageError } from "./CliError.js"
-import type { CompatFlags } from "./CompatServer.js"
+import type { CompatFlags } from "../stack/CompatServer.js"
 
 /** The root command's arguments: the prompt words, portable mode and the shared run flags. */
 export interface RootArgs {

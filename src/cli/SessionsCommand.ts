@@ -4,7 +4,7 @@ import * as Options from "@effect/cli/Options"
 import { Console, Effect, Option } from "effect"
 import * as CodexHome from "../config/CodexHome.js"
 import * as SessionList from "../session/SessionList.js"
-import * as AgentStack from "./AgentStack.js"
+import * as AgentStack from "../stack/AgentStack.js"
 
 const json = Options.boolean("json").pipe(Options.withDescription("Print the sessions as JSON."))
 const limit = Options.integer("limit").pipe(

@@ -1,15 +1,42 @@
 /** The ways one sampling request can fail, as tagged errors (model-and-cli §3). */
 import { Data, type Duration } from "effect"
 import type { ModelOutputItem } from "../protocol/Items.js"
+import { contextLengthUsage, type ContextLengthUsage, contextLimit } from "./ContextLength.js"
 
-/** The provider says the prompt does not fit the model's context window. Never retried. */
+/**
+ * The provider says the prompt does not fit the model's context window. Never retried. The token
+ * counts are read from the provider text once, where the error is made (`fromText`).
+ */
 export class ContextLengthExceeded extends Data.TaggedError("ContextLengthExceeded")<{
   readonly message: string
-  /** Tokens the request needed, parsed from the provider text when present. */
+  /** Tokens the request needed ("requested N tokens"), when the text says. */
   readonly requestedTokens?: number
-  /** The model's limit, parsed from the provider text when present. */
+  /** The model's limit ("maximum context length is N tokens"), when the text says. */
   readonly limitTokens?: number
-}> {}
+  /** Of the requested tokens, those in the messages, when the text splits them. */
+  readonly inputTokens?: number
+  /** Of the requested tokens, those reserved for the completion, when the text splits them. */
+  readonly outputTokens?: number
+}> {
+  /** The error for a provider text, with the counts it names. */
+  static fromText(message: string): ContextLengthExceeded {
+    const usage = contextLengthUsage(message)
+    const limit = contextLimit(message)
+    return new ContextLengthExceeded({
+      message,
+      ...(usage !== undefined ? { requestedTokens: usage.total_tokens, inputTokens: usage.input_tokens } : {}),
+      ...(usage?.output_tokens !== undefined ? { outputTokens: usage.output_tokens } : {}),
+      ...(limit !== undefined ? { limitTokens: limit } : {})
+    })
+  }
+
+  /** The usage the error reports (`total_tokens`, `input_tokens`, then `output_tokens`), if it names one. */
+  get usage(): ContextLengthUsage | undefined {
+    if (this.requestedTokens === undefined) return undefined
+    const base = { total_tokens: this.requestedTokens, input_tokens: this.inputTokens ?? this.requestedTokens }
+    return this.outputTokens === undefined ? base : { ...base, output_tokens: this.outputTokens }
+  }
+}
 
 /** A failure worth another attempt: 5xx, transport errors, incomplete streams, retryable `response.failed`. */
 export class RetryableStreamError extends Data.TaggedError("RetryableStreamError")<{

@@ -20,7 +20,7 @@ const COMPACT = "Write a CONTEXT CHECKPOINT COMPACTION summary."
 const PREFIX = "PREFIX"
 const FIXTURE =
   'outcomming chat request failed with status 400: {"error":{"message":"This model\'s maximum context length is 262144 tokens. However, you requested 264568 tokens (264568 in the messages, 0 in the completion). Please reduce the length of the messages or completion.","type":"context_length_exceeded"}}'
-const tooLong = () => ModelClient.fail(new ContextLengthExceeded({ message: FIXTURE, requestedTokens: 264568, limitTokens: 262144 }))
+const tooLong = () => ModelClient.fail(ContextLengthExceeded.fromText(FIXTURE))
 
 const echo = Tool.make({
   name: "echo",
@@ -217,7 +217,7 @@ describe("context-length recovery", () => {
   it.effect("a context-length text without a size fails the turn without compacting", () =>
     Effect.gen(function* () {
       const { events, loop, prompts } = yield* setup([
-        ModelClient.fail(new ContextLengthExceeded({ message: "context_length_exceeded: prompt too long" }))
+        ModelClient.fail(ContextLengthExceeded.fromText("context_length_exceeded: prompt too long"))
       ])
       yield* Effect.flip(loop.runTurn(["hello"]))
       expect((yield* prompts).length).toBe(1)
@@ -396,7 +396,7 @@ describe("context-length recovery, exact sequences", () => {
       const { events, loop, prompts } = yield* setup([
         tooLong(),
         ModelClient.items(assistantMessage("checkpoint summary")),
-        ModelClient.fail(new ContextLengthExceeded({ message: second }))
+        ModelClient.fail(ContextLengthExceeded.fromText(second))
       ])
       const error = yield* Effect.flip(loop.runTurn(["hello"]))
       expect(error.message).toBe(second)
@@ -421,7 +421,7 @@ describe("context-length recovery, exact sequences", () => {
     Effect.gen(function* () {
       const { events, loop, prompts, recorded } = yield* setup([
         ModelClient.items(toolCall("call_echo_1", "echo", { text: "hello" })),
-        ModelClient.fail(new ContextLengthExceeded({ message: CHAT_STYLE })),
+        ModelClient.fail(ContextLengthExceeded.fromText(CHAT_STYLE)),
         ModelClient.items(assistantMessage("ran echo hello, it printed hello.")),
         ModelClient.items(assistantMessage("done"))
       ])
@@ -451,7 +451,7 @@ describe("context-length recovery, exact sequences", () => {
     Effect.gen(function* () {
       const { events, loop, prompts } = yield* setup([
         ModelClient.items(toolCall("call_echo_1", "echo", { text: "hello" })),
-        ModelClient.fail(new ContextLengthExceeded({ message: "Your input exceeds the context window of this model." }))
+        ModelClient.fail(ContextLengthExceeded.fromText("Your input exceeds the context window of this model."))
       ])
       yield* Effect.flip(loop.runTurn(["hello"]))
       expect((yield* prompts).length).toBe(2)

@@ -18,7 +18,7 @@ import * as SessionRecorder from "../../src/session/SessionRecorder.js"
 const TEXTS = { compactPrompt: "Write a CONTEXT CHECKPOINT COMPACTION summary.", summaryPrefix: "PREFIX" }
 const TOO_LONG =
   "This model's maximum context length is 20000 tokens. However, you requested 30000 tokens (29990 in the messages, 10 in the completion)."
-const tooLong = () => ModelClient.fail(new ContextLengthExceeded({ message: TOO_LONG, requestedTokens: 30000, limitTokens: 20000 }))
+const tooLong = () => ModelClient.fail(ContextLengthExceeded.fromText(TOO_LONG))
 const UUID7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 
 const toolPair = (id: string, output: string): ReadonlyArray<ConversationItem> => [
@@ -162,7 +162,7 @@ describe("pruning when the compaction request is too long", () => {
   it.effect("prunes on a context-length failure whose text does not say so", () =>
     Effect.gen(function* () {
       const { compact } = yield* setup([
-        ModelClient.fail(new ContextLengthExceeded({ message: "Your input exceeds the context window of this model." })),
+        ModelClient.fail(ContextLengthExceeded.fromText("Your input exceeds the context window of this model.")),
         ModelClient.items(assistantMessage("s"))
       ])
       expect(Option.getOrThrow(yield* compact([userMessage("u"), ...toolPair("a", "1")])).prunedToolResults).toBe(1)

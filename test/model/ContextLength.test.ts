@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { contextLengthUsage, contextLimit, isContextLengthText } from "../../src/model/ContextLength.js"
+import { ContextLengthExceeded } from "../../src/model/ModelError.js"
 
 const FIXTURE =
   'responses_server.stream_router.OutcommingChatError: outcomming chat request failed with status 400: {"error":{"message":"This model\'s maximum context length is 262144 tokens. However, you requested 264568 tokens (264568 in the messages, 0 in the completion). Please reduce the length of the messages or completion.","type":"context_length_exceeded"}}'
@@ -27,5 +28,15 @@ describe("ContextLength", () => {
     const text = "Error CONTEXT_LENGTH_EXCEEDED: REQUESTED 5 TOKENS (3 IN THE MESSAGES, 2 IN THE COMPLETION)"
     expect(contextLengthUsage(text)).toEqual({ total_tokens: 5, input_tokens: 3, output_tokens: 2 })
     expect(contextLimit(text)).toBeUndefined()
+  })
+
+  it("ContextLengthExceeded carries the counts as fields, read once from the text, and its usage comes from them", () => {
+    const error = ContextLengthExceeded.fromText(FIXTURE)
+    expect({ ...error }).toMatchObject({ requestedTokens: 264568, limitTokens: 262144, inputTokens: 264568, outputTokens: 0 })
+    expect(error.usage).toEqual({ total_tokens: 264568, input_tokens: 264568, output_tokens: 0 })
+    // the loop reads the fields, not the message: a changed message does not change the usage
+    const given = new ContextLengthExceeded({ message: "prompt too long", requestedTokens: 10, limitTokens: 8 })
+    expect(given.usage).toEqual({ total_tokens: 10, input_tokens: 10 })
+    expect(ContextLengthExceeded.fromText("context_length_exceeded: prompt too long").usage).toBeUndefined()
   })
 })

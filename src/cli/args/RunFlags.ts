@@ -2,7 +2,7 @@
 import { Either } from "effect"
 import * as ConfigOverrides from "../../config/ConfigOverrides.js"
 import { UsageError } from "../CliError.js"
-import type { CompatFlags } from "../CompatServer.js"
+import type { CompatFlags } from "../../stack/CompatServer.js"
 import * as ArgParser from "./ArgParser.js"
 
 export type ColorChoice = "always" | "never" | "auto"

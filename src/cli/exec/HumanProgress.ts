@@ -2,7 +2,7 @@
 import * as NodePath from "node:path"
 import type { CodexConfig } from "../../config/CodexConfig.js"
 import type { AgentEvent } from "../../protocol/AgentEvent.js"
-import { VERSION } from "../Version.js"
+import { VERSION } from "../../stack/Version.js"
 import * as ExecItems from "./ExecItems.js"
 
 /** Colour when asked (`always`), or on a terminal unless `NO_COLOR` is set (`auto`). */

@@ -9,7 +9,7 @@ import * as RolloutReader from "../../session/RolloutReader.js"
 import { historyToTurns } from "../../session/SessionHistory.js"
 import * as SessionList from "../../session/SessionList.js"
 import { BUSY_COMPACT, BUSY_MODEL, BUSY_RESUME, type Command, COMMANDS } from "./Commands.js"
-import { RolloutSwitch } from "./RolloutSwitch.js"
+import { RolloutSwitch } from "../../session/RolloutSwitch.js"
 import type { View } from "./View.js"
 
 export interface SessionOptions {

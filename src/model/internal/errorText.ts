@@ -1,6 +1,6 @@
 /** @internal The multi-line texts of model stream failures, and how each failure is classified. */
 import { Duration } from "effect"
-import { contextLimit, isContextLengthText } from "../ContextLength.js"
+import { isContextLengthText } from "../ContextLength.js"
 import { lenientText } from "../../protocol/ResponsesWire.js"
 import {
   ApiError,
@@ -215,15 +215,7 @@ export const connectMessage = (ctx: RequestContext, exception: string, detail: s
 // classification
 
 /** A ContextLengthExceeded carrying the token counts the text mentions. */
-export const contextLengthExceeded = (message: string): ContextLengthExceeded => {
-  const requested = /requested\s+([0-9,]+)\s+tokens/i.exec(message)
-  const limit = contextLimit(message)
-  return new ContextLengthExceeded({
-    message,
-    ...(requested !== null ? { requestedTokens: Number(requested[1]!.replace(/,/g, "")) } : {}),
-    ...(limit !== undefined ? { limitTokens: limit } : {})
-  })
-}
+export const contextLengthExceeded = (message: string): ContextLengthExceeded => ContextLengthExceeded.fromText(message)
 
 /** "try again in 1.5s" / "in 20ms" / "in 2 seconds": the wait the provider asks for. */
 export const rateLimitDelay = (message: string): Duration.Duration | undefined => {

@@ -1,7 +1,7 @@
 /** CloseAgent: the `close_agent` tool, which stops a sub-agent and reports the status it had. */
 import { Effect, Schema } from "effect"
-import type * as SubAgents from "../../agent/SubAgents.js"
-import * as Tool from "../Tool.js"
+import type * as SubAgents from "../SubAgents.js"
+import * as Tool from "../../tools/Tool.js"
 import { agentId, ID_REQUIRED } from "./Arguments.js"
 
 export const NAME = "close_agent"

@@ -1,8 +1,8 @@
 /** SendInput: the `send_input` tool, which queues (or, with `interrupt`, steers) a message to a sub-agent. */
 import { Effect, Schema } from "effect"
-import type * as SubAgents from "../../agent/SubAgents.js"
-import { Truthy } from "../Coercion.js"
-import * as Tool from "../Tool.js"
+import type * as SubAgents from "../SubAgents.js"
+import { Truthy } from "../../tools/Coercion.js"
+import * as Tool from "../../tools/Tool.js"
 import { agentId, composePrompt, ID_REQUIRED, inputItems, ITEMS_NOT_LIST, optionalText, orRefusal } from "./Arguments.js"
 
 export const NAME = "send_input"

@@ -1,8 +1,8 @@
 /** Arguments: reading the collaboration tools' loosely typed arguments (ids, messages, input items) into text. */
 import { Effect } from "effect"
 import { compactJson, spacedJson } from "../../protocol/Items.js"
-import * as SubAgents from "../../agent/SubAgents.js"
-import * as Tool from "../Tool.js"
+import * as SubAgents from "../SubAgents.js"
+import * as Tool from "../../tools/Tool.js"
 
 /** A JSON value as text: strings as they are, numbers and booleans written out, nothing for `null`, JSON otherwise. */
 export const textOf = (value: unknown): string => {

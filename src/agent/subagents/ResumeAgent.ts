@@ -1,7 +1,7 @@
 /** ResumeAgent: the `resume_agent` tool, which brings a closed sub-agent back with its history. */
 import { Effect, Schema } from "effect"
-import type * as SubAgents from "../../agent/SubAgents.js"
-import * as Tool from "../Tool.js"
+import type * as SubAgents from "../SubAgents.js"
+import * as Tool from "../../tools/Tool.js"
 import { agentId, ID_REQUIRED } from "./Arguments.js"
 
 export const NAME = "resume_agent"

@@ -1,12 +1,14 @@
 /** CompatServer: starts the Responses compatibility server for `--vllm-endpoint`, `--use-chat-completion` and `--use-messages` and points the provider at it. */
 import type * as FileSystem from "@effect/platform/FileSystem"
-import { Effect, Layer } from "effect"
+import { Data, Effect, Layer } from "effect"
 import { CodexConfig, type ProviderInfo } from "../config/CodexConfig.js"
 import { Environment } from "../config/Environment.js"
 import * as ResponsesModelClient from "../model/ResponsesModelClient.js"
 import type * as Launcher from "../server/Launcher.js"
 import type * as ServerConfig from "../server/ServerConfig.js"
-import { CliError } from "./CliError.js"
+
+/** The flags ask for an impossible combination, or the local server could not be started. */
+export class CompatServerError extends Data.TaggedError("CompatServerError")<{ readonly message: string }> {}
 
 /** The command-line switches that route the session through a local compatibility server. */
 export interface CompatFlags {
@@ -31,12 +33,12 @@ export interface LaunchPlan {
  * Which server the flags and the provider ask for, if any. `--vllm-endpoint` wins over
  * chat completions; combining `--use-messages` with either of the others is an error.
  */
-export const plan = (provider: ProviderInfo, flags: CompatFlags): Effect.Effect<LaunchPlan | undefined, CliError> => {
+export const plan = (provider: ProviderInfo, flags: CompatFlags): Effect.Effect<LaunchPlan | undefined, CompatServerError> => {
   const chat = flags.useChatCompletion === true || provider.useChatCompletion
   const messages = flags.useMessages === true
-  if (chat && messages) return Effect.fail(new CliError({ message: "--use-chat-completion and --use-messages cannot be combined" }))
+  if (chat && messages) return Effect.fail(new CompatServerError({ message: "--use-chat-completion and --use-messages cannot be combined" }))
   if (flags.vllmEndpoint !== undefined && messages) {
-    return Effect.fail(new CliError({ message: "--vllm-endpoint and --use-messages cannot be combined" }))
+    return Effect.fail(new CompatServerError({ message: "--vllm-endpoint and --use-messages cannot be combined" }))
   }
   if (flags.vllmEndpoint !== undefined) {
     return Effect.succeed({ baseUrl: flags.vllmEndpoint, apiKeyEnv: null, modelProvider: "vllm", outcommingApi: "chat_completions" })
@@ -58,7 +60,7 @@ export const plan = (provider: ProviderInfo, flags: CompatFlags): Effect.Effect<
 export const layer = <E, R>(
   flags: CompatFlags,
   base: Layer.Layer<CodexConfig, E, R>
-): Layer.Layer<CodexConfig, E | CliError, R | Environment | FileSystem.FileSystem> =>
+): Layer.Layer<CodexConfig, E | CompatServerError, R | Environment | FileSystem.FileSystem> =>
   Layer.scoped(
     CodexConfig,
     Effect.gen(function* () {
@@ -74,7 +76,7 @@ export const layer = <E, R>(
         outcommingApi: launchPlan.outcommingApi
       }).pipe(
         Effect.provide(ResponsesModelClient.layerHttpClientEnvironment),
-        Effect.mapError((error) => new CliError({ message: error.message }))
+        Effect.mapError((error) => new CompatServerError({ message: error.message }))
       )
       if (env.get(LOCAL_KEY_VARIABLE) === undefined) {
         yield* env.set(LOCAL_KEY_VARIABLE, env.get(LEGACY_LOCAL_KEY_VARIABLE) ?? "dummy")

@@ -1,8 +1,8 @@
 /** WaitAgent: the `wait_agent` tool, which waits until one of the given sub-agents finishes or a timeout passes. */
 import { Effect, Schema } from "effect"
-import type * as SubAgents from "../../agent/SubAgents.js"
-import { OptionalIntLike } from "../Coercion.js"
-import * as Tool from "../Tool.js"
+import type * as SubAgents from "../SubAgents.js"
+import { OptionalIntLike } from "../../tools/Coercion.js"
+import * as Tool from "../../tools/Tool.js"
 import { textOf } from "./Arguments.js"
 
 export const NAME = "wait_agent"

@@ -1,8 +1,8 @@
 /** SpawnAgent: the `spawn_agent` tool, which starts a sub-agent on a message and returns its id and nickname. */
 import { Effect, Schema } from "effect"
-import type * as SubAgents from "../../agent/SubAgents.js"
-import { Truthy } from "../Coercion.js"
-import * as Tool from "../Tool.js"
+import type * as SubAgents from "../SubAgents.js"
+import { Truthy } from "../../tools/Coercion.js"
+import * as Tool from "../../tools/Tool.js"
 import { composePrompt, inputItems, ITEMS_NOT_LIST, optionalText, orRefusal } from "./Arguments.js"
 
 export const NAME = "spawn_agent"

@@ -1,6 +1,6 @@
 /** FullTools: all 20 built-in tools (shell tools, code mode, file tools, permissions and the exec-mode set) as one registry. */
 import * as ToolSets from "./ToolSets.js"
-import * as ToolSelection from "./ToolSelection.js"
+import * as ToolSelection from "../tools/ToolSelection.js"
 
 /** The tool names, in declaration order. */
 export const NAMES = ToolSelection.FULL_ORDER

@@ -1,35 +1,35 @@
-/** AgentStack: the layers the command line runs a conversation on, built from flags and config.toml. */
+/** AgentStack: the layers the command line runs a conversation on (the kernel of Agent plus sub-agents, resume and the compatibility server), built from flags and config.toml. */
 import * as NodeCommandExecutor from "@effect/platform-node/NodeCommandExecutor"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import type * as FileSystem from "@effect/platform/FileSystem"
-import { Context, Effect, Either, Layer, Option, Ref, Scope } from "effect"
+import { Context, Effect, Either, Layer, Option, Scope } from "effect"
 import * as AgentEvents from "../agent/AgentEvents.js"
 import * as AgentLoop from "../agent/AgentLoop.js"
 import * as AgentRuntime from "../agent/AgentRuntime.js"
 import { Compactor } from "../agent/Compactor.js"
 import * as CompactorLive from "../agent/CompactorLive.js"
+import * as TurnStream from "../agent/TurnStream.js"
 import { CodexConfig, ConfigError } from "../config/CodexConfig.js"
 import * as ConfigLoader from "../config/ConfigLoader.js"
 import * as Environment from "../config/Environment.js"
-import { ContextManager } from "../context/ContextManager.js"
 import * as ContextManagerLive from "../context/ContextManagerLive.js"
 import * as ModelCatalog from "../context/ModelCatalog.js"
 import * as Prompts from "../context/Prompts.js"
-import { ModelClient } from "../model/ModelClient.js"
 import type { ConversationItem } from "../protocol/Items.js"
 import * as ResponsesModelClient from "../model/ResponsesModelClient.js"
 import * as RolloutStore from "../session/RolloutStore.js"
 import { SessionRecorder } from "../session/SessionRecorder.js"
 import * as ToolRegistry from "../tools/ToolRegistry.js"
-import * as RolloutSwitch from "./repl/RolloutSwitch.js"
-import * as SubAgentTools from "../tools/SubAgentTools.js"
+import * as RolloutSwitch from "../session/RolloutSwitch.js"
+import * as SubAgentTools from "./SubAgentTools.js"
 import * as PermissionRequests from "../tools/PermissionRequests.js"
 import * as PlanStore from "../tools/PlanStore.js"
 import * as ToolSelection from "../tools/ToolSelection.js"
-import * as ToolSets from "../tools/ToolSets.js"
+import * as ToolSets from "./ToolSets.js"
 import * as UserInput from "../tools/UserInput.js"
 import * as Approvals from "../sandbox/Approvals.js"
 import * as Sandbox from "../sandbox/Sandbox.js"
+import * as Agent from "./Agent.js"
 import * as CompatServer from "./CompatServer.js"
 import { VERSION } from "./Version.js"
 
@@ -80,11 +80,7 @@ export const policiesLayer = (options: Pick<StackOptions, "onWarning" | "oneShot
   )
 
 /** Node's file system, processes and the real environment. */
-export const platformLayer = Layer.mergeAll(
-  NodeFileSystem.layer,
-  NodeCommandExecutor.layer.pipe(Layer.provide(NodeFileSystem.layer)),
-  Environment.layer
-)
+export const platformLayer = Agent.layerPlatform
 
 /** config.toml (+ profile and `.env`) resolved into CodexConfig. */
 export const configLayer = (options: Pick<StackOptions, "configPath" | "profile" | "overrides" | "oss">) =>
@@ -134,30 +130,12 @@ export const layer = (options: StackOptions) => {
       return yield* ToolSets.build(ToolSelection.resolve(selection, Option.getOrUndefined(shellType)), cwd)
     })
   ).pipe(Layer.provideMerge(Layer.mergeAll(PlanStore.layer, UserInput.layer, PermissionRequests.layer, subAgents)))
-  const recorder = Layer.scoped(
-    SessionRecorder,
-    Effect.gen(function* () {
-      const store = yield* RolloutStore.RolloutStore
-      if (options.resume !== undefined) {
-        const attached = yield* store.attach(options.resume.path, { onWarning: options.onWarning })
-        return attached.recorder
-      }
-      const config = yield* CodexConfig
-      const client = yield* ModelClient
-      const context = yield* ContextManager
-      const session = yield* store.create({
-        sessionId: yield* Ref.get(client.sessionId),
-        cwd: context.cwd,
-        originator: ORIGINATOR,
-        cliVersion: VERSION,
-        provider: config.provider.id,
-        baseInstructions: yield* context.baseInstructions,
-        onWarning: options.onWarning
-      })
-      return session.recorder
-    })
-  ).pipe(Layer.provide(options.rollouts ?? RolloutStore.layerConfig))
-  const services = Layer.mergeAll(model, context, tools, Layer.succeed(AgentEvents.AgentEvents, options.events)).pipe(
+  const recorder = Agent.layerRecorder({
+    originator: ORIGINATOR,
+    onWarning: options.onWarning,
+    ...(options.resume !== undefined ? { resume: options.resume } : {})
+  }).pipe(Layer.provide(options.rollouts ?? RolloutStore.layerConfig))
+  const services = Layer.mergeAll(model, context, tools, TurnStream.layer(options.events)).pipe(
     Layer.provideMerge(policiesLayer(options))
   )
   const withRecorder = recorder.pipe(Layer.provideMerge(services))

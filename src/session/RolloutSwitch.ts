@@ -1,6 +1,6 @@
 /** RolloutSwitch: lets a resumed session keep writing to its own rollout file instead of the one opened at start. */
 import { Context, Effect, Layer, Ref } from "effect"
-import type { SessionRecorder } from "../../session/SessionRecorder.js"
+import type { SessionRecorder } from "./SessionRecorder.js"
 
 export interface RolloutSwitch {
   /** From now on, history is appended to the rollout at `path`. */
