@@ -147,7 +147,9 @@ describe.skipIf(bwrap === undefined)(`commands in a real bubblewrap sandbox${ski
       expect(blocked).not.toContain("Process exited with code 0")
       const open = yield* registry(work, "workspace-write", { network: true })
       const reached = text(yield* run(open, { cmd: connect }))
-      expect(body(reached)).toBe("hello from outside\n")
+      // The machine's shell start-up files may add their own complaints about the read-only home.
+      expect(body(reached).split("\n")).toContain("hello from outside")
+      expect(reached).toContain("Process exited with code 0")
     }).pipe(Effect.provide(live)))
 
   it.scopedLive("a terminal session (tty: true) is sandboxed the same way", () =>
