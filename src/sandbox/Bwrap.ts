@@ -63,14 +63,7 @@ const firstMissing = (path: string): string | undefined => {
  * path that is a symlink, or does not exist yet, gets `/dev/null` mounted over it so it can be
  * neither redirected nor created. Writable roots that do not exist are left out.
  */
-export const filesystemArgs = (policy: SandboxPolicy): Array<string> => filesystemPlan(policy).args
-
-/**
- * The mount arguments and the paths bwrap will create on the host as mount targets (a missing
- * protected path inside a writable root is created there as an empty file to mount over).
- */
-export const filesystemPlan = (policy: SandboxPolicy): { readonly args: Array<string>; readonly created: Array<string> } => {
-  const created: Array<string> = []
+export const filesystemArgs = (policy: SandboxPolicy): Array<string> => {
   const args = ["--ro-bind", "/", "/", "--dev", "/dev"]
   const roots: Array<string> = []
   for (const writable of policy.writableRoots) {
@@ -92,17 +85,14 @@ export const filesystemPlan = (policy: SandboxPolicy): { readonly args: Array<st
     const info = lstat(subpath)
     if (info === undefined) {
       const missing = firstMissing(subpath)
-      if (missing !== undefined && roots.some((root) => isWithin(root, missing))) {
-        args.push("--ro-bind", "/dev/null", missing)
-        created.push(missing)
-      }
+      if (missing !== undefined && roots.some((root) => isWithin(root, missing))) args.push("--ro-bind", "/dev/null", missing)
     } else if (info.isSymbolicLink()) {
       args.push("--ro-bind", "/dev/null", subpath)
     } else {
       args.push("--ro-bind", subpath, subpath)
     }
   }
-  return { args, created }
+  return args
 }
 
 /**

@@ -41,11 +41,6 @@ export interface Sandbox {
   ) => Effect.Effect<readonly [string, ...Array<string>], SandboxError>
   /** Why writing the real absolute path is refused, or undefined when it is allowed. */
   readonly writeRefusal: (path: string) => string | undefined
-  /**
-   * Removes the empty mount targets bwrap had to create on the host (a missing `.git` in a
-   * writable root), so a session leaves no stray `.git` files behind. Run when the session ends.
-   */
-  readonly release: Effect.Effect<void>
 }
 export const Sandbox = Context.GenericTag<Sandbox>("tscodex/Sandbox")
 
@@ -82,28 +77,15 @@ export const make = (options: MakeOptions): Sandbox => {
     if (options.availability._tag === "Unavailable") {
       return Effect.fail(new SandboxError({ reason: "Unavailable", message: unavailableMessage(mode, reason) }))
     }
-    for (const path of Bwrap.filesystemPlan(policy).created) {
-      if (!NodeFs.existsSync(path)) createdTargets.add(path)
-    }
     return Effect.succeed(Bwrap.commandArgs(options.availability.bwrap, policy, argv, cwd))
   }
-  const createdTargets = new Set<string>()
-  const release = Effect.sync(() => {
-    for (const path of createdTargets) {
-      // Only what bwrap made: an empty regular file. Anything else was written by someone else.
-      const info = NodeFs.lstatSync(path, { throwIfNoEntry: false })
-      if (info?.isFile() === true && info.size === 0) NodeFs.rmSync(path, { force: true })
-    }
-    createdTargets.clear()
-  })
   return {
     policy,
     explicit: requested !== undefined,
     availability: options.availability,
     startupWarning,
     wrap,
-    writeRefusal: (path) => SandboxPolicy.writeRefusal(policy, path),
-    release
+    writeRefusal: (path) => SandboxPolicy.writeRefusal(policy, path)
   }
 }
 
@@ -185,7 +167,7 @@ export interface LayerOptions {
 
 /** The sandbox for config.toml on this machine (probes bwrap once, unless danger-full-access was asked for). */
 export const layer = (options: LayerOptions = {}) =>
-  Layer.scoped(
+  Layer.effect(
     Sandbox,
     Effect.gen(function*() {
       const config = yield* CodexConfig
@@ -199,7 +181,6 @@ export const layer = (options: LayerOptions = {}) =>
       const cwd = NodeFs.realpathSync(options.cwd ?? process.cwd())
       const sandbox = make({ settings, cwd, tmpdir: Option.getOrUndefined(Option.fromNullable(env.get("TMPDIR"))), availability })
       if (sandbox.startupWarning !== undefined && options.onWarning !== undefined) yield* options.onWarning(sandbox.startupWarning)
-      yield* Effect.addFinalizer(() => sandbox.release)
       return sandbox
     })
   )

@@ -110,25 +110,6 @@ describe.skipIf(bwrap === undefined)(`commands in a real bubblewrap sandbox${ski
       expect(NodeFs.statSync(NodePath.join(work, ".git")).isDirectory()).toBe(false)
     }).pipe(Effect.provide(live)))
 
-  it.scopedLive("workspace-write: the empty .git mount target bwrap creates on the host is removed when the session ends", () =>
-    Effect.gen(function*() {
-      const { work } = yield* scratch
-      const gitPath = NodePath.join(work, ".git")
-      NodeFs.rmSync(gitPath, { recursive: true })
-      const sandbox = Sandbox.make({
-        settings: settings("workspace-write"),
-        cwd: work,
-        tmpdir: undefined,
-        availability: Sandbox.Availability.Available({ bwrap: bwrap ?? "bwrap" })
-      })
-      const tools = yield* makeUnifiedExecTools({ cwd: work, gate: sandboxGate(sandbox, yield* Approvals.make("never", undefined)) })
-      expect(text(yield* run(ToolRegistry.make(tools.tools), { cmd: "echo ran" }))).toContain("Process exited with code 0")
-      // While the session lasts, the protected mount target stands on the host as an empty file.
-      expect(NodeFs.lstatSync(gitPath).size).toBe(0)
-      yield* sandbox.release
-      expect(NodeFs.existsSync(gitPath)).toBe(false)
-    }).pipe(Effect.provide(live)))
-
   it.scopedLive("network off: a loopback server outside is unreachable inside; reachable when network_access is on", () =>
     Effect.gen(function*() {
       const { work } = yield* scratch
