@@ -47,21 +47,11 @@ const realPath = (path: string): string | undefined => {
   }
 }
 
-/** The first component of `path` that does not exist, if any. */
-const firstMissing = (path: string): string | undefined => {
-  let current = "/"
-  for (const part of path.split("/").filter((p) => p !== "")) {
-    current = NodePath.join(current, part)
-    if (lstat(current) === undefined) return current
-  }
-  return undefined
-}
-
 /**
  * The mount arguments: the whole file system read-only, a fresh `/dev`, each writable root bound
  * writable, then each protected path inside a root mounted read-only again so it wins. A protected
- * path that is a symlink, or does not exist yet, gets `/dev/null` mounted over it so it can be
- * neither redirected nor created. Writable roots that do not exist are left out.
+ * path that is a symlink gets `/dev/null` mounted over it so it cannot be redirected; one that does
+ * not exist is not protected (as in Codex). Writable roots that do not exist are left out.
  */
 export const filesystemArgs = (policy: SandboxPolicy): Array<string> => {
   const args = ["--ro-bind", "/", "/", "--dev", "/dev"]
@@ -83,10 +73,10 @@ export const filesystemArgs = (policy: SandboxPolicy): Array<string> => {
   for (const subpath of protectedPaths) {
     if (!roots.some((root) => isWithin(root, subpath))) continue
     const info = lstat(subpath)
-    if (info === undefined) {
-      const missing = firstMissing(subpath)
-      if (missing !== undefined && roots.some((root) => isWithin(root, missing))) args.push("--ro-bind", "/dev/null", missing)
-    } else if (info.isSymbolicLink()) {
+    // A protected path that does not exist is left alone, as Codex does: mounting over it would
+    // make bwrap create an empty file of that name on the host (a stray `.git` in every root).
+    if (info === undefined) continue
+    if (info.isSymbolicLink()) {
       args.push("--ro-bind", "/dev/null", subpath)
     } else {
       args.push("--ro-bind", subpath, subpath)

@@ -100,14 +100,15 @@ describe.skipIf(bwrap === undefined)(`commands in a real bubblewrap sandbox${ski
       expect(NodeFs.existsSync(NodePath.join(work, ".git", "hooks-escape"))).toBe(false)
     }).pipe(Effect.provide(live)))
 
-  it.scopedLive("workspace-write: a .git that does not exist yet cannot be created", () =>
+  it.scopedLive("workspace-write: a root without .git gets no .git made on the host by the sandbox", () =>
     Effect.gen(function*() {
       const { work } = yield* scratch
       NodeFs.rmSync(NodePath.join(work, ".git"), { recursive: true })
       const reg = yield* registry(work, "workspace-write")
-      const out = text(yield* run(reg, { cmd: "mkdir .git/objects" }))
-      expect(out).not.toContain("Process exited with code 0")
-      expect(NodeFs.statSync(NodePath.join(work, ".git")).isDirectory()).toBe(false)
+      expect(text(yield* run(reg, { cmd: "echo ran" }))).toContain("Process exited with code 0")
+      // bwrap creates the target of every mount it makes; mounting over a missing .git left an
+      // empty .git file behind, which made the folder look like a broken repository.
+      expect(NodeFs.existsSync(NodePath.join(work, ".git"))).toBe(false)
     }).pipe(Effect.provide(live)))
 
   it.scopedLive("network off: a loopback server outside is unreachable inside; reachable when network_access is on", () =>
