@@ -1,12 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as FileSystem from "@effect/platform/FileSystem"
 import { Effect } from "effect"
-import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
 import * as ConfigLoader from "../../src/config/ConfigLoader.js"
 import { withHome } from "./support.js"
 
-const FIXTURES = "/work/shared/fixtures"
+/** The recorded runs' config.toml files, copied into the repository. */
+const FIXTURES = NodePath.join(import.meta.dirname, "..", "fixtures", "recorded-config")
 
 /** Copies a recorded config.toml into a temp home (so no .env of the recording folder is read) and loads it. */
 const loadFixture = (relative: string, options: Omit<ConfigLoader.LoadOptions, "configPath"> = {}) =>
@@ -19,7 +19,7 @@ const loadFixture = (relative: string, options: Omit<ConfigLoader.LoadOptions, "
     })
   )
 
-describe.skipIf(!NodeFs.existsSync(FIXTURES))("recorded config.toml files", () => {
+describe("recorded config.toml files", () => {
   it.scoped("a Codex run's config", () =>
     Effect.gen(function* () {
       const result = yield* loadFixture("codex-0.169.0/message-only")

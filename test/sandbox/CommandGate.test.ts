@@ -17,7 +17,7 @@ const sandboxOf = (mode: SandboxPolicy.SandboxMode, available = true) =>
       excludeSlashTmp: true,
       bwrapPath: undefined
     },
-    cwd: "/work",
+    cwd: "/project",
     tmpdir: undefined,
     availability: available
       ? Sandbox.Availability.Available({ bwrap: "/usr/bin/bwrap" })
@@ -48,7 +48,7 @@ const gate = (options: {
     for (let i = 0; i < (options.times ?? 1); i++) {
       const text = yield* CommandGate.run(sandbox, approvals, {
         argv: ["/bin/bash", "-lc", options.cmd ?? "touch x"],
-        cwd: "/work",
+        cwd: "/project",
         display: `/bin/bash -lc '${options.cmd ?? "touch x"}'`,
         sandboxPermissions: options.escalate === true ? "require_escalated" : "use_default",
         justification: options.escalate === true ? "Allow writing outside the workspace?" : undefined
@@ -83,7 +83,7 @@ describe("approval policies", () => {
       const yes = yield* gate({ policy: "on-request", escalate: true, answers: ["approve"] })
       expect(yes.asked).toEqual([{
         command: "/bin/bash -lc 'touch x'",
-        cwd: "/work",
+        cwd: "/project",
         reason: "escalation",
         justification: "Allow writing outside the workspace?"
       }])

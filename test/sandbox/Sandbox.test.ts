@@ -50,18 +50,18 @@ describe("sandbox settings", () => {
   })
 
   it("workspace-write roots: cwd, /tmp, $TMPDIR and configured ones, each with .git read-only; exclusions honoured", () => {
-    const roots = SandboxPolicy.writableRoots(settings({ writableRoots: ["/srv/data"] }), "/work", "/var/tmp/me")
-    expect(roots.map((r) => r.root)).toEqual(["/work", "/srv/data", "/tmp", "/var/tmp/me"])
-    expect(roots[0]!.readOnlySubpaths).toEqual(["/work/.git"])
-    const fewer = SandboxPolicy.writableRoots(settings({ excludeSlashTmp: true, excludeTmpdirEnvVar: true }), "/work", "/var/tmp/me")
-    expect(fewer.map((r) => r.root)).toEqual(["/work"])
+    const roots = SandboxPolicy.writableRoots(settings({ writableRoots: ["/srv/data"] }), "/project", "/var/tmp/me")
+    expect(roots.map((r) => r.root)).toEqual(["/project", "/srv/data", "/tmp", "/var/tmp/me"])
+    expect(roots[0]!.readOnlySubpaths).toEqual(["/project/.git"])
+    const fewer = SandboxPolicy.writableRoots(settings({ excludeSlashTmp: true, excludeTmpdirEnvVar: true }), "/project", "/var/tmp/me")
+    expect(fewer.map((r) => r.root)).toEqual(["/project"])
   })
 
   it("write refusals follow the mode", () => {
-    const policy = (mode: SandboxPolicy.SandboxMode) => SandboxPolicy.policyFor(mode, settings(), "/work", undefined)
-    expect(SandboxPolicy.writeRefusal(policy("read-only"), "/work/a")).toBe("writing is blocked by read-only sandbox")
-    expect(SandboxPolicy.writeRefusal(policy("workspace-write"), "/work/a")).toBeUndefined()
-    expect(SandboxPolicy.writeRefusal(policy("workspace-write"), "/work/.git/config")).toContain(".git stays read-only")
+    const policy = (mode: SandboxPolicy.SandboxMode) => SandboxPolicy.policyFor(mode, settings(), "/project", undefined)
+    expect(SandboxPolicy.writeRefusal(policy("read-only"), "/project/a")).toBe("writing is blocked by read-only sandbox")
+    expect(SandboxPolicy.writeRefusal(policy("workspace-write"), "/project/a")).toBeUndefined()
+    expect(SandboxPolicy.writeRefusal(policy("workspace-write"), "/project/.git/config")).toContain(".git stays read-only")
     expect(SandboxPolicy.writeRefusal(policy("workspace-write"), "/etc/passwd")).toContain("outside the writable roots")
     expect(SandboxPolicy.writeRefusal(policy("danger-full-access"), "/etc/passwd")).toBeUndefined()
   })
@@ -69,7 +69,7 @@ describe("sandbox settings", () => {
 
 describe("the sandbox service", () => {
   it("defaults to workspace-write where the sandbox works, and warns of nothing", () => {
-    const sandbox = Sandbox.make({ settings: settings(), cwd: "/work", tmpdir: undefined, availability: present })
+    const sandbox = Sandbox.make({ settings: settings(), cwd: "/project", tmpdir: undefined, availability: present })
     expect(sandbox.policy.mode).toBe("workspace-write")
     expect(sandbox.explicit).toBe(false)
     expect(sandbox.startupWarning).toBeUndefined()
@@ -77,27 +77,27 @@ describe("the sandbox service", () => {
 
   it.effect("without a sandbox and no mode asked for, runs unsandboxed with one warning naming the fix", () =>
     Effect.gen(function*() {
-      const sandbox = Sandbox.make({ settings: settings(), cwd: "/work", tmpdir: undefined, availability: missing })
+      const sandbox = Sandbox.make({ settings: settings(), cwd: "/project", tmpdir: undefined, availability: missing })
       expect(sandbox.policy.mode).toBe("danger-full-access")
       expect(sandbox.startupWarning).toBe(
         "[warning] no sandbox: bubblewrap (bwrap) was not found on PATH; the model's commands run unsandboxed. To fix, install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap), or set sandbox_mode = \"danger-full-access\" knowingly."
       )
-      expect(yield* sandbox.wrap(["/bin/sh", "-c", "true"], "/work")).toEqual(["/bin/sh", "-c", "true"])
+      expect(yield* sandbox.wrap(["/bin/sh", "-c", "true"], "/project")).toEqual(["/bin/sh", "-c", "true"])
     }))
 
   it.effect("an explicit mode without a sandbox fails closed: every command is refused with the reason", () =>
     Effect.gen(function*() {
       const sandbox = Sandbox.make({
         settings: settings({ requestedMode: "read-only" }),
-        cwd: "/work",
+        cwd: "/project",
         tmpdir: undefined,
         availability: missing
       })
       expect(sandbox.policy.mode).toBe("read-only")
       expect(sandbox.startupWarning).toContain("sandbox_mode \"read-only\" cannot be enforced")
-      const refused = yield* Effect.exit(sandbox.wrap(["/bin/sh", "-c", "true"], "/work"))
+      const refused = yield* Effect.exit(sandbox.wrap(["/bin/sh", "-c", "true"], "/project"))
       expect(Exit.isFailure(refused)).toBe(true)
-      const error = yield* Effect.flip(sandbox.wrap(["/bin/sh", "-c", "true"], "/work"))
+      const error = yield* Effect.flip(sandbox.wrap(["/bin/sh", "-c", "true"], "/project"))
       expect(error.message).toBe(
         "sandbox_mode \"read-only\" cannot be enforced: bubblewrap (bwrap) was not found on PATH; commands are refused until you install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap), or set sandbox_mode = \"danger-full-access\" knowingly"
       )
@@ -107,12 +107,12 @@ describe("the sandbox service", () => {
     Effect.gen(function*() {
       const sandbox = Sandbox.make({
         settings: settings({ requestedMode: "danger-full-access" }),
-        cwd: "/work",
+        cwd: "/project",
         tmpdir: undefined,
         availability: missing
       })
       expect(sandbox.startupWarning).toBeUndefined()
-      expect(yield* sandbox.wrap(["ls"], "/work")).toEqual(["ls"])
+      expect(yield* sandbox.wrap(["ls"], "/project")).toEqual(["ls"])
     }))
 
   it.effect("a configured bwrap_path that does not exist makes the sandbox unavailable", () =>

@@ -197,7 +197,8 @@ describe("tolerant rollout reading", () => {
     }).pipe(Effect.provide(NodeFileSystem.layer), Effect.scoped, Effect.runPromise))
 })
 
-const fixtureRoot = "/work/shared/fixtures"
+/** The recorded runs' rollout files, copied into the repository. */
+const fixtureRoot = join(import.meta.dirname, "..", "fixtures", "recorded-rollouts")
 const rollouts = (dir: string): ReadonlyArray<string> =>
   readdirSync(dir).flatMap((name) => {
     const path = join(dir, name)

@@ -1,5 +1,6 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodePath from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, TestClock } from "effect"
 import * as Items from "../../src/protocol/Items.js"
@@ -127,7 +128,7 @@ describe("listSessions", () => {
   it.scoped("lists today's Codex rollouts by their first real prompt", () =>
     withHome((home, fs) =>
       Effect.gen(function* () {
-        const source = "/work/shared/fixtures/codex-0.169.0/message-only"
+        const source = NodePath.join(import.meta.dirname, "..", "fixtures", "recorded-rollouts", "codex-0.169.0", "message-only")
         const name = (yield* fs.readDirectory(source)).find((n) => n.startsWith("rollout-"))!
         yield* fs.makeDirectory(`${home}/sessions/2026/11/23`, { recursive: true })
         yield* fs.copyFile(`${source}/${name}`, `${home}/sessions/2026/11/23/${name}`)
