@@ -11,8 +11,9 @@ import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
 import { type FakeRequest, inputOf, type InputItem, jsonLines, setup } from "../e2e/support.js"
 
-const FIXTURE = NodePath.resolve(import.meta.dirname, "../../../shared/fixtures/pycodex-0.1.12/shell-exec_command")
-const present = NodeFs.existsSync(NodePath.join(FIXTURE, "request-1.json"))
+const FIXTURES = NodePath.resolve(import.meta.dirname, "../fixtures")
+const FIXTURE = NodePath.join(FIXTURES, "recorded-runs/pycodex-0.1.12/shell-exec_command")
+const ROLLOUTS = NodePath.join(FIXTURES, "recorded-rollouts/pycodex-0.1.12/shell-exec_command")
 
 /** Headers the HTTP stack adds, whatever the client asks for. */
 const TRANSPORT = new Set(["host", "content-length", "connection", "transfer-encoding"])
@@ -86,9 +87,9 @@ interface Run {
   readonly rollout: ReadonlyArray<Record<string, unknown>>
 }
 
-describe.skipIf(!present)(`request parity with pycodex 0.1.12 shell-exec_command${present ? "" : ` (skipped: no recorded fixtures at ${FIXTURE})`}`, () => {
-  const recorded = present ? [fromFixture("request-1.json"), fromFixture("request-2.json")] : []
-  const prompt = present ? inputOf({ body: recorded[0]!.body } as FakeRequest).at(-1)?.content?.[0]?.text ?? "" : ""
+describe("request parity with pycodex 0.1.12 shell-exec_command", () => {
+  const recorded = [fromFixture("request-1.json"), fromFixture("request-2.json")]
+  const prompt = inputOf({ body: recorded[0]!.body } as FakeRequest).at(-1)?.content?.[0]?.text ?? ""
   let run: Run
 
   beforeAll(() =>
@@ -221,7 +222,7 @@ describe.skipIf(!present)(`request parity with pycodex 0.1.12 shell-exec_command
   })
 
   it("the rollout has the recorded records, payload keys and session facts", () => {
-    const theirs = jsonLines(NodeFs.readFileSync(NodePath.join(FIXTURE, NodeFs.readdirSync(FIXTURE).find((n) => n.startsWith("rollout-"))!), "utf8"))
+    const theirs = jsonLines(NodeFs.readFileSync(NodePath.join(ROLLOUTS, NodeFs.readdirSync(ROLLOUTS).find((n) => n.startsWith("rollout-"))!), "utf8"))
     const shape = (record: Record<string, unknown>) => {
       const payload = record.payload as Record<string, unknown>
       return { keys: Object.keys(record), type: record.type, payload: Object.keys(payload), kind: payload.type ?? null }

@@ -23,7 +23,7 @@ const screenUntil = (check: (screen: string) => boolean, what: string) =>
     return yield* Effect.dieMessage(`timed out waiting for ${what}; screen:\n${last}`)
   })
 
-describe.skipIf(!hasTmux)("tscodex on a terminal", () => {
+describe.skipIf(!hasTmux)(`tscodex on a terminal${hasTmux ? "" : " (skipped: needs tmux on PATH)"}`, () => {
   it.scopedLive("runs two turns in one session and exits 0 on /exit", () =>
     Effect.gen(function* () {
       const h = yield* setup([{ type: "message", text: "ONE" }, { type: "message", text: "TWO" }])

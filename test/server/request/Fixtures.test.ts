@@ -4,8 +4,7 @@ import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
 import { translateRequest } from "../../../src/server/request/ChatRequest.js"
 
-const FIXTURES = NodePath.resolve(import.meta.dirname, "../../../../shared/fixtures")
-const present = NodeFs.existsSync(FIXTURES)
+const FIXTURES = NodePath.resolve(import.meta.dirname, "../../fixtures/recorded-runs")
 
 const jsonl = (path: string): Array<Record<string, unknown>> =>
   NodeFs.readFileSync(path, "utf8")
@@ -76,7 +75,7 @@ describe("fixture comparison", () => {
   })
 })
 
-describe.skipIf(!present)(`recorded compatibility-server traffic${present ? "" : " (skipped: no fixtures)"}`, () => {
+describe("recorded compatibility-server traffic", () => {
   for (const run of [
     "pycodex-0.1.12/via-own-responses_server",
     "codex-0.169.0/via-pycodex-responses_server-disable-multi_agent"

@@ -18,7 +18,7 @@ const fakeFs = FileSystem.layerNoop({
 const setup = (script?: (process: FakeBackend.FakeProcess) => Effect.Effect<void>, env: Record<string, string> = { SHELL: "/bin/bash" }) =>
   Effect.gen(function*() {
     const fake = yield* FakeBackend.make(script)
-    const manager = yield* UnifiedExecManager.make({ cwd: "/work", backend: fake.backend, environment: Environment.fromRecord(env) })
+    const manager = yield* UnifiedExecManager.make({ cwd: "/project", backend: fake.backend, environment: Environment.fromRecord(env) })
     return { fake, manager }
   })
 
@@ -53,7 +53,7 @@ describe("UnifiedExecManager (scripted processes, test clock)", () => {
       expect(tokens).toBe("Original token count: 2")
       expect(output).toBe("Output:")
       expect(rest.join("\n")).toBe("hello\n")
-      expect((yield* fake.last).request).toMatchObject({ argv: ["/bin/bash", "-lc", "echo hello"], cwd: "/work", tty: false })
+      expect((yield* fake.last).request).toMatchObject({ argv: ["/bin/bash", "-lc", "echo hello"], cwd: "/project", tty: false })
       expect(yield* manager.sessionIds).toEqual([])
     }).pipe(Effect.provide(fakeFs)))
 
@@ -134,7 +134,7 @@ describe("UnifiedExecManager (scripted processes, test clock)", () => {
     Effect.gen(function*() {
       const { fake, manager } = yield* setup((p) => p.exit(0))
       yield* manager.execCommand(exec({ cmd: "pwd", workdir: "sub/dir" }))
-      expect((yield* fake.last).request.cwd).toBe("/work/sub/dir")
+      expect((yield* fake.last).request.cwd).toBe("/project/sub/dir")
       yield* manager.execCommand(exec({ cmd: "pwd", workdir: "/elsewhere" }))
       expect((yield* fake.last).request.cwd).toBe("/elsewhere")
     }).pipe(Effect.provide(fakeFs)))
