@@ -27,7 +27,6 @@ import { SessionRecorder } from "../session/SessionRecorder.js"
 import * as ExecModeTools from "./ExecModeTools.js"
 import * as PlanStore from "../tools/PlanStore.js"
 import type * as Tool from "../tools/Tool.js"
-import type { ToolDeclarationError } from "../tools/ToolDeclarations.js"
 import * as ToolRegistry from "../tools/ToolRegistry.js"
 import * as UserInput from "../tools/UserInput.js"
 import { VERSION } from "./Version.js"
@@ -62,7 +61,7 @@ export const layerTools = <const Tools extends ReadonlyArray<Tool.Any> = []>(
   options: ToolsOptions<Tools> = {}
 ): Layer.Layer<
   ToolRegistry.ToolRegistry | PlanStore.PlanStore | UserInput.UserInput,
-  ToolDeclarationError,
+  never,
   Platform | Tool.Requirements<Tools[number]>
 > =>
   Layer.scoped(
@@ -149,7 +148,7 @@ export type Services =
  */
 export const layer = <const Tools extends ReadonlyArray<Tool.Any> = []>(options: Options<Tools> = {}): Layer.Layer<
   Services,
-  ContextError | ToolDeclarationError | RolloutStore.RolloutError,
+  ContextError | RolloutStore.RolloutError,
   ModelClient | RolloutStore.RolloutStore | CodexConfig | Platform | Tool.Requirements<Tools[number]>
 > => {
   const context = ContextManagerLive.layer({

@@ -7,7 +7,6 @@ import * as ApplyPatch from "../tools/ApplyPatch.js"
 import * as PlanStore from "../tools/PlanStore.js"
 import * as RequestUserInput from "../tools/RequestUserInput.js"
 import type * as Tool from "../tools/Tool.js"
-import * as ToolDeclarations from "../tools/ToolDeclarations.js"
 import * as ToolSets from "./ToolSets.js"
 import { makeUnifiedExecTools } from "../tools/UnifiedExecTools.js"
 import * as UpdatePlan from "../tools/UpdatePlan.js"
@@ -21,8 +20,8 @@ export interface ExecModeToolsOptions {
 }
 
 /**
- * exec_command, write_stdin, update_plan, request_user_input, apply_patch, web_search and view_image, each with
- * its wire declaration from prompts/exec_tools.json. Processes started by the exec tools belong to
+ * exec_command, write_stdin, update_plan, request_user_input, apply_patch, web_search and view_image, each
+ * declared from its own parameter Schema and description. Processes started by the exec tools belong to
  * the current Scope. The plan store and the user-input manager come from context, so a front end
  * can watch the plan and answer questions.
  */
@@ -30,7 +29,7 @@ export const make = (
   options: ExecModeToolsOptions = {}
 ): Effect.Effect<
   ReadonlyArray<Tool.Tool>,
-  ToolDeclarations.ToolDeclarationError,
+  never,
   | Scope.Scope
   | FileSystem.FileSystem
   | CommandExecutor.CommandExecutor
@@ -40,17 +39,15 @@ export const make = (
 > =>
   Effect.gen(function* () {
     const cwd = options.cwd ?? process.cwd()
-    const declarations = yield* ToolDeclarations.load()
-    const declared = <A>(tool: Tool.Tool<A>): Tool.Tool => ToolDeclarations.attach(declarations, tool)
-    const exec = yield* makeUnifiedExecTools({ declarations, cwd })
+    const exec = yield* makeUnifiedExecTools({ cwd })
     return [
       exec.execCommand,
       exec.writeStdin,
-      declared(UpdatePlan.make(yield* PlanStore.PlanStore)),
-      declared(RequestUserInput.make(yield* UserInput.UserInput)),
-      yield* ApplyPatch.make({ cwd, declarations }),
-      declared(WebSearch.make()),
-      declared(yield* ViewImage.make(cwd))
+      UpdatePlan.make(yield* PlanStore.PlanStore),
+      RequestUserInput.make(yield* UserInput.UserInput),
+      yield* ApplyPatch.make({ cwd }),
+      WebSearch.make(),
+      yield* ViewImage.make(cwd)
     ]
   })
 

@@ -23,7 +23,6 @@ import * as SendInput from "../agent/subagents/SendInput.js"
 import * as SpawnAgent from "../agent/subagents/SpawnAgent.js"
 import * as WaitAgent from "../agent/subagents/WaitAgent.js"
 import type * as Tool from "../tools/Tool.js"
-import * as ToolDeclarations from "../tools/ToolDeclarations.js"
 import * as ToolRegistry from "../tools/ToolRegistry.js"
 import * as ToolSets from "./ToolSets.js"
 import { contextGate, makeUnifiedExecTools } from "../tools/UnifiedExecTools.js"
@@ -37,26 +36,18 @@ import * as WebSearch from "../tools/WebSearch.js"
 /** The `x-openai-subagent` value of a spawned agent's requests. */
 export const SUBAGENT_LABEL = "collab_spawn"
 
-/**
- * spawn_agent, send_input, resume_agent, wait_agent and close_agent over `manager`, with their wire
- * declarations, in the order Codex declares them.
- */
-export const collaborationTools = (
-  manager: SubAgents.SubAgents,
-  declarations: ToolDeclarations.ToolDeclarations
-): ReadonlyArray<Tool.Tool> => [
-  ToolDeclarations.attach(declarations, SpawnAgent.make(manager)),
-  ToolDeclarations.attach(declarations, SendInput.make(manager)),
-  ToolDeclarations.attach(declarations, ResumeAgent.make(manager)),
-  ToolDeclarations.attach(declarations, WaitAgent.make(manager)),
-  ToolDeclarations.attach(declarations, CloseAgent.make(manager))
+/** spawn_agent, send_input, resume_agent, wait_agent and close_agent over `manager`, in the order Codex declares them. */
+export const collaborationTools = (manager: SubAgents.SubAgents): ReadonlyArray<Tool.Tool> => [
+  SpawnAgent.make(manager),
+  SendInput.make(manager),
+  ResumeAgent.make(manager),
+  WaitAgent.make(manager),
+  CloseAgent.make(manager)
 ]
 
 export interface SubAgentToolsOptions {
   /** Working directory and workspace root of the tools (default: the process's). */
   readonly cwd?: string
-  /** Wire declarations (default: read from the package's prompts folder). */
-  readonly declarations?: ToolDeclarations.ToolDeclarations
   /** The agent's plan store (default: a fresh one). */
   readonly planStore?: PlanStore.PlanStore
   /** Sandbox and approvals of its commands (default: those of the context, see makeUnifiedExecTools). */
@@ -74,21 +65,20 @@ export const make = (
   options: SubAgentToolsOptions = {}
 ): Effect.Effect<
   ReadonlyArray<Tool.Tool>,
-  ToolDeclarations.ToolDeclarationError,
+  never,
   Scope.Scope | FileSystem.FileSystem | CommandExecutor.CommandExecutor | Environment
 > =>
   Effect.gen(function* () {
     const cwd = options.cwd ?? process.cwd()
-    const declarations = options.declarations ?? (yield* ToolDeclarations.load())
     const planStore = options.planStore ?? (yield* PlanStore.make())
-    const exec = yield* makeUnifiedExecTools({ declarations, cwd, ...(options.gate !== undefined ? { gate: options.gate } : {}) })
+    const exec = yield* makeUnifiedExecTools({ cwd, ...(options.gate !== undefined ? { gate: options.gate } : {}) })
     return [
       exec.execCommand,
       exec.writeStdin,
-      ToolDeclarations.attach(declarations, UpdatePlan.make(planStore)),
-      yield* ApplyPatch.make({ cwd, declarations, ...(options.writeRefusal !== undefined ? { writeRefusal: options.writeRefusal } : {}) }),
-      ToolDeclarations.attach(declarations, WebSearch.make()),
-      ToolDeclarations.attach(declarations, yield* ViewImage.make(cwd))
+      UpdatePlan.make(planStore),
+      yield* ApplyPatch.make({ cwd, ...(options.writeRefusal !== undefined ? { writeRefusal: options.writeRefusal } : {}) }),
+      WebSearch.make(),
+      yield* ViewImage.make(cwd)
     ]
   })
 
@@ -106,7 +96,6 @@ export interface RuntimeBuilderOptions {
   /** Texts of the sub-agents' compaction requests. */
   readonly compactTexts: CompactTexts
   readonly cwd?: string
-  readonly declarations?: ToolDeclarations.ToolDeclarations
   /** Receives the sub-agents' loop events (default: dropped). */
   readonly onEvent?: (agentId: string, event: AgentRuntime.SubmissionEvent) => Effect.Effect<void>
 }
@@ -122,12 +111,11 @@ export const runtimeBuilder = (
   options: RuntimeBuilderOptions
 ): Effect.Effect<
   SubAgents.RuntimeBuilder,
-  ToolDeclarations.ToolDeclarationError,
+  never,
   FileSystem.FileSystem | CommandExecutor.CommandExecutor | Environment
 > =>
   Effect.gen(function* () {
     const platform = yield* Effect.context<FileSystem.FileSystem | CommandExecutor.CommandExecutor | Environment>()
-    const declarations = options.declarations ?? (yield* ToolDeclarations.load())
     // The sub-agents' commands obey the same sandbox and approvals as the main agent's.
     const gate = yield* contextGate
     const sandbox = Option.getOrUndefined(yield* Effect.serviceOption(Sandbox.Sandbox))
@@ -142,7 +130,6 @@ export const runtimeBuilder = (
         })
         const tools = yield* make({
           ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
-          declarations,
           ...(gate !== undefined ? { gate } : {}),
           ...(sandbox !== undefined ? { writeRefusal: sandbox.writeRefusal } : {})
         })
@@ -178,7 +165,7 @@ export interface ManagerLayerOptions {
  */
 export const layerManager = (options: ManagerLayerOptions = {}): Layer.Layer<
   SubAgents.SubAgents,
-  ToolDeclarations.ToolDeclarationError | ContextError,
+  ContextError,
   ModelClient | CodexConfig | FileSystem.FileSystem | CommandExecutor.CommandExecutor | Environment
 > =>
   Layer.scoped(

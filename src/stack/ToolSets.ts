@@ -22,7 +22,6 @@ import * as SendInput from "../agent/subagents/SendInput.js"
 import * as SpawnAgent from "../agent/subagents/SpawnAgent.js"
 import * as WaitAgent from "../agent/subagents/WaitAgent.js"
 import type * as Tool from "../tools/Tool.js"
-import * as ToolDeclarations from "../tools/ToolDeclarations.js"
 import * as ToolRegistry from "../tools/ToolRegistry.js"
 import * as ToolSelection from "../tools/ToolSelection.js"
 import { makeUnifiedExecTools } from "../tools/UnifiedExecTools.js"
@@ -52,20 +51,18 @@ export type ToolSetRequirements =
   | SubAgents
 
 /**
- * A registry with the named tools, in the given order, each with its wire declaration from
- * exec_tools.json when it has one. Only the selected tools are built (no exec session manager
+ * A registry with the named tools, in the given order, each declared from its own parameter Schema
+ * and description. Only the selected tools are built (no exec session manager
  * without exec_command, no code-mode manager without exec); code mode's nested calls go through
  * this same registry.
  */
 export const build = (
   names: ReadonlyArray<ToolSelection.ToolName>,
   options: ToolSetOptions = {}
-): Effect.Effect<ToolRegistry.ToolRegistry, ToolDeclarations.ToolDeclarationError, ToolSetRequirements> =>
+): Effect.Effect<ToolRegistry.ToolRegistry, never, ToolSetRequirements> =>
   Effect.gen(function*() {
     const cwd = options.cwd ?? process.cwd()
     const wanted = new Set(names)
-    const declarations = yield* ToolDeclarations.load()
-    const declared = <A>(tool: Tool.Tool<A>): Tool.Tool => ToolDeclarations.attach(declarations, tool)
     const built = new Map<string, Tool.Tool>()
     const any = (...list: ReadonlyArray<ToolSelection.ToolName>) => list.some((name) => wanted.has(name))
     const readable = options.readableRoots !== undefined ? { readableRoots: options.readableRoots } : {}
@@ -75,7 +72,7 @@ export const build = (
     if (any("shell")) built.set("shell", yield* Shell.makeShell({ cwd, ...wrap }))
     if (any("shell_command")) built.set("shell_command", yield* Shell.makeShellCommand({ cwd, ...wrap }))
     if (any("exec_command", "write_stdin")) {
-      const exec = yield* makeUnifiedExecTools({ declarations, cwd })
+      const exec = yield* makeUnifiedExecTools({ cwd })
       built.set("exec_command", exec.execCommand)
       built.set("write_stdin", exec.writeStdin)
     }
@@ -84,26 +81,24 @@ export const build = (
       built.set("exec", codeMode.exec)
       built.set("wait", codeMode.wait)
     }
-    if (any("web_search")) built.set("web_search", declared(WebSearch.make()))
-    if (any("update_plan")) built.set("update_plan", declared(UpdatePlan.make(yield* PlanStore.PlanStore)))
-    if (any("request_user_input")) built.set("request_user_input", declared(RequestUserInput.make(yield* UserInput.UserInput)))
+    if (any("web_search")) built.set("web_search", WebSearch.make())
+    if (any("update_plan")) built.set("update_plan", UpdatePlan.make(yield* PlanStore.PlanStore))
+    if (any("request_user_input")) built.set("request_user_input", RequestUserInput.make(yield* UserInput.UserInput))
     if (any("request_permissions")) {
       built.set("request_permissions", RequestPermissions.make(yield* PermissionRequests.PermissionRequests))
     }
     if (any("spawn_agent", "send_input", "resume_agent", "wait_agent", "close_agent")) {
       const manager = yield* SubAgentsTag.SubAgents
       const collaboration: ReadonlyArray<Tool.Tool> = [SpawnAgent.make(manager), SendInput.make(manager), ResumeAgent.make(manager), WaitAgent.make(manager), CloseAgent.make(manager)]
-      for (const tool of collaboration) {
-        built.set(tool.name, declared(tool))
-      }
+      for (const tool of collaboration) built.set(tool.name, tool)
     }
-    if (any("apply_patch")) built.set("apply_patch", yield* ApplyPatch.make({ cwd, declarations }))
+    if (any("apply_patch")) built.set("apply_patch", yield* ApplyPatch.make({ cwd }))
     if (any("grep_files")) {
       built.set("grep_files", yield* GrepFiles.make({ cwd, ...readable, ...(options.ripgrep !== undefined ? { ripgrep: options.ripgrep } : {}) }))
     }
     if (any("read_file")) built.set("read_file", yield* ReadFile.make(readable))
     if (any("list_dir")) built.set("list_dir", yield* ListDir.make(readable))
-    if (any("view_image")) built.set("view_image", declared(yield* ViewImage.make(cwd)))
+    if (any("view_image")) built.set("view_image", yield* ViewImage.make(cwd))
     const registry = ToolRegistry.make(names.flatMap((name) => {
       const tool = built.get(name)
       return tool === undefined ? [] : [tool]

@@ -7,7 +7,6 @@ import * as Parser from "./applyPatch/Parser.js"
 import type * as Workspace from "./applyPatch/Workspace.js"
 import * as Sandbox from "../sandbox/Sandbox.js"
 import * as Tool from "./Tool.js"
-import * as ToolDeclarations from "./ToolDeclarations.js"
 
 export const NAME = "apply_patch"
 
@@ -79,20 +78,17 @@ export const tool = (fs: FileSystem.FileSystem, cwd: string, refuse?: Workspace.
 export interface ApplyPatchOptions {
   /** The workspace root: relative paths start here and nothing outside it is written (default: the process's current directory). */
   readonly cwd?: string
-  /** Wire declarations to attach (default: read from the package's prompts folder). */
-  readonly declarations?: ToolDeclarations.ToolDeclarations
   /** The sandbox policy writes must also obey (default: the Sandbox service when the context has one). */
   readonly writeRefusal?: Workspace.WriteRefusal
 }
 
-/** The apply_patch tool with its wire declaration from exec_tools.json attached. Not parallel. */
+/** The apply_patch tool of the context's file system (and Sandbox, when there is one). Not parallel. */
 export const make = (
   options: ApplyPatchOptions = {}
-): Effect.Effect<Tool.Tool<string>, ToolDeclarations.ToolDeclarationError, FileSystem.FileSystem> =>
+): Effect.Effect<Tool.Tool<string>, never, FileSystem.FileSystem> =>
   Effect.gen(function*() {
-    const declarations = options.declarations ?? (yield* ToolDeclarations.load())
     const fs = yield* FileSystem.FileSystem
     const refuse = options.writeRefusal ??
       Option.getOrUndefined(Option.map(yield* Effect.serviceOption(Sandbox.Sandbox), (sandbox) => sandbox.writeRefusal))
-    return ToolDeclarations.attach(declarations, tool(fs, NodePath.resolve(options.cwd ?? process.cwd()), refuse))
+    return tool(fs, NodePath.resolve(options.cwd ?? process.cwd()), refuse)
   })

@@ -8,7 +8,6 @@ import * as CommandGate from "../sandbox/CommandGate.js"
 import * as Sandbox from "../sandbox/Sandbox.js"
 import * as ExecCommand from "./ExecCommand.js"
 import type * as Tool from "./Tool.js"
-import * as ToolDeclarations from "./ToolDeclarations.js"
 import * as ExecBackend from "./unifiedExec/ExecBackend.js"
 import * as PtyBackend from "./unifiedExec/PtyBackend.js"
 import * as UnifiedExecManager from "./unifiedExec/UnifiedExecManager.js"
@@ -17,8 +16,6 @@ import * as WriteStdin from "./WriteStdin.js"
 export interface UnifiedExecToolsOptions {
   /** Default working directory of the commands (default: the process's current directory). */
   readonly cwd?: string
-  /** Wire declarations to attach (default: read from the package's prompts folder). */
-  readonly declarations?: ToolDeclarations.ToolDeclarations
   /**
    * How processes are started (default: pipes through the platform CommandExecutor, and a
    * pseudo-terminal for `tty: true` when node-pty can be loaded).
@@ -66,11 +63,10 @@ export const makeUnifiedExecTools = (
   options: UnifiedExecToolsOptions = {}
 ): Effect.Effect<
   UnifiedExecTools,
-  ToolDeclarations.ToolDeclarationError,
+  never,
   Scope.Scope | FileSystem.FileSystem | CommandExecutor.CommandExecutor | Environment
 > =>
   Effect.gen(function*() {
-    const declarations = options.declarations ?? (yield* ToolDeclarations.load())
     const gate = options.gate ?? (yield* contextGate)
     const backend = options.backend ??
       (yield* PtyBackend.withPty(ExecBackend.makePipeBackend(yield* CommandExecutor.CommandExecutor), options.ptyLoader))
@@ -80,7 +76,7 @@ export const makeUnifiedExecTools = (
       environment: yield* Environment,
       ...(gate !== undefined ? { gate } : {})
     })
-    const execCommand = ToolDeclarations.attach(declarations, ExecCommand.make(manager))
-    const writeStdin = ToolDeclarations.attach(declarations, WriteStdin.make(manager))
+    const execCommand = ExecCommand.make(manager)
+    const writeStdin = WriteStdin.make(manager)
     return { execCommand, writeStdin, manager, tools: [execCommand, writeStdin] }
   })

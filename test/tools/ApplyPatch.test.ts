@@ -3,17 +3,15 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
-import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
 import { toolCall, toResponsesInputUnsafe } from "../../src/protocol/Items.js"
 import { serializeToolSpec } from "../../src/protocol/Prompt.js"
 import * as ApplyPatch from "../../src/tools/ApplyPatch.js"
 import * as Tool from "../../src/tools/Tool.js"
-import * as ToolDeclarations from "../../src/tools/ToolDeclarations.js"
 import * as ToolRegistry from "../../src/tools/ToolRegistry.js"
+import * as ExecTools from "../support/ExecTools.js"
 
 const context: Tool.ToolContext = { turnId: "turn-1", history: [], collaborationMode: "default" }
-const DECLARATIONS = NodePath.resolve(import.meta.dirname, "..", "..", "prompts", "exec_tools.json")
 
 /** A temp workspace with files, the tool rooted there, and a registry holding it. */
 const setup = (files: Record<string, string> = {}) =>
@@ -140,24 +138,16 @@ describe("apply_patch tool", () => {
   it.scoped("is a custom, non-parallel tool declared exactly as in exec_tools.json", () =>
     Effect.gen(function*() {
       const ws = yield* setup()
-      const fileEntry = (JSON.parse(NodeFs.readFileSync(DECLARATIONS, "utf8")) as Array<Record<string, unknown>>)
-        .find((entry) => entry.name === "apply_patch")
-      expect(fileEntry).toBeDefined()
+      const fileEntry = ExecTools.declarationOf("apply_patch")
       expect(ws.tool.kind).toBe("custom")
       expect(ws.tool.supportsParallel).toBe(false)
       expect(ToolRegistry.make([ws.tool]).supportsParallel("apply_patch")).toBe(false)
       const serialized = serializeToolSpec(Tool.spec(ws.tool))
       expect(serialized).toEqual(Either.right(fileEntry))
       expect(JSON.stringify(Either.getOrThrow(serialized))).toBe(JSON.stringify(fileEntry))
-      // The tool's own declaration carries the same grammar when no file is attached.
+      // The declaration is the tool's own: nothing replaces it at run time.
+      expect(ws.tool.rawPayload).toBeUndefined()
       const bare = ApplyPatch.tool(ws.fs, ws.root)
-      expect(bare.format).toEqual((fileEntry as { format: unknown }).format)
-      const withoutFile = yield* ApplyPatch.make({ cwd: ws.root, declarations: ToolDeclarations.index("none", []) })
-      expect(withoutFile.rawPayload).toBeUndefined()
-      expect(Either.getOrThrow(serializeToolSpec(Tool.spec(withoutFile)))).toMatchObject({
-        type: "custom",
-        name: "apply_patch",
-        format: { type: "grammar", syntax: "lark" }
-      })
+      expect(Either.getOrThrow(serializeToolSpec(Tool.spec(bare)))).toEqual(fileEntry)
     }).pipe(Effect.provide(NodeFileSystem.layer)))
 })

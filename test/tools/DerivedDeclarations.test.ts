@@ -1,9 +1,7 @@
-/** Built-in tools: the declarations derived from their parameter Schemas equal prompts/exec_tools.json, structure for structure. */
+/** Built-in tools: the declarations derived from their parameter Schemas equal the reference exec_tools.json, structure for structure. */
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Layer, Schema } from "effect"
-import * as NodeFs from "node:fs"
-import * as NodePath from "node:path"
 import * as SubAgents from "../../src/agent/SubAgents.js"
 import * as Environment from "../../src/config/Environment.js"
 import { serializeToolSpec } from "../../src/protocol/Prompt.js"
@@ -11,11 +9,10 @@ import * as ExecModeTools from "../../src/stack/ExecModeTools.js"
 import * as PlanStore from "../../src/tools/PlanStore.js"
 import * as SubAgentTools from "../../src/stack/SubAgentTools.js"
 import * as Tool from "../../src/tools/Tool.js"
-import * as ToolDeclarations from "../../src/tools/ToolDeclarations.js"
 import * as UserInput from "../../src/tools/UserInput.js"
+import * as ExecTools from "../support/ExecTools.js"
 
-const FILE = NodePath.resolve(import.meta.dirname, "..", "..", "prompts", "exec_tools.json")
-const declared = JSON.parse(NodeFs.readFileSync(FILE, "utf8")) as Array<Record<string, unknown>>
+const declared = ExecTools.declarations
 
 /** What a tool's own fields declare, ignoring any verbatim declaration attached to it. */
 const derived = (tool: Tool.Any): Record<string, unknown> => {
@@ -41,11 +38,12 @@ const services = Layer.mergeAll(
 describe("derived tool declarations", () => {
   it.scoped("of the exec-mode and collaboration tools equal exec_tools.json, in its order", () =>
     Effect.gen(function*() {
-      const declarations = yield* ToolDeclarations.load()
       const tools = [
         ...(yield* ExecModeTools.make()),
-        ...SubAgentTools.collaborationTools(yield* SubAgents.make(), declarations)
+        ...SubAgentTools.collaborationTools(yield* SubAgents.make())
       ]
+      // nothing replaces what the Schemas derive: that is what goes on the wire
+      expect(tools.filter((tool) => tool.rawPayload !== undefined).map((tool) => tool.name)).toEqual([])
       const ours = tools.map(derived)
       expect(ours.map((d) => d.name ?? d.type)).toEqual(declared.map((d) => d.name ?? d.type))
       for (const [index, declaration] of declared.entries()) {

@@ -9,9 +9,9 @@ import * as Environment from "../../src/config/Environment.js"
 import { type ToolResult, toolCall } from "../../src/protocol/Items.js"
 import { serializeToolSpec } from "../../src/protocol/Prompt.js"
 import * as Tool from "../../src/tools/Tool.js"
-import * as ToolDeclarations from "../../src/tools/ToolDeclarations.js"
 import * as ToolRegistry from "../../src/tools/ToolRegistry.js"
 import { makeUnifiedExecTools } from "../../src/tools/UnifiedExecTools.js"
+import * as ExecTools from "../support/ExecTools.js"
 import { awaitGone, isAlive } from "../support/Processes.js"
 
 const context: Tool.ToolContext = { turnId: "turn-1", history: [], collaborationMode: "default" }
@@ -34,10 +34,9 @@ const sessionId = (output: string) => Number(/Process running with session ID (\
 describe("exec_command and write_stdin on real processes", () => {
   it.scopedLive("declares both tools exactly as in exec_tools.json", () =>
     Effect.gen(function*() {
-      const declarations = yield* ToolDeclarations.load()
       const reg = yield* registry()
       expect(reg.names).toEqual(["exec_command", "write_stdin"])
-      expect(reg.specs.map((s) => Either.getOrThrow(serializeToolSpec(s)))).toEqual(declarations.entries.slice(0, 2))
+      expect(reg.specs.map((s) => Either.getOrThrow(serializeToolSpec(s)))).toEqual(ExecTools.declarations.slice(0, 2))
       expect(reg.supportsParallel("exec_command")).toBe(true) // as Codex declares it
       expect(reg.supportsParallel("write_stdin")).toBe(false)
     }).pipe(Effect.provide(live)))

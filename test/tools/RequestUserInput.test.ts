@@ -6,9 +6,9 @@ import { toolCall, toResponsesInputUnsafe } from "../../src/protocol/Items.js"
 import { serializeToolSpec } from "../../src/protocol/Prompt.js"
 import * as RequestUserInput from "../../src/tools/RequestUserInput.js"
 import * as Tool from "../../src/tools/Tool.js"
-import * as ToolDeclarations from "../../src/tools/ToolDeclarations.js"
 import * as ToolRegistry from "../../src/tools/ToolRegistry.js"
 import * as UserInput from "../../src/tools/UserInput.js"
+import * as ExecTools from "../support/ExecTools.js"
 
 const contextIn = (collaborationMode: string): Tool.ToolContext => ({ turnId: "turn-1", history: [], collaborationMode })
 
@@ -37,17 +37,20 @@ const setup = (reply: Option.Option<unknown> | undefined, options: RequestUserIn
   })
 
 describe("request_user_input", () => {
-  it.effect("is declared exactly as in exec_tools.json, with either flag, and does not run in parallel", () =>
+  it.effect("is declared as in exec_tools.json, its description naming the modes it works in, and does not run in parallel", () =>
     Effect.gen(function*() {
-      const declarations = yield* ToolDeclarations.load()
       const userInput = yield* UserInput.make()
+      const reference = ExecTools.declarationOf("request_user_input")
       for (const defaultModeAllowed of [false, true]) {
-        const tool = ToolDeclarations.attach(declarations, RequestUserInput.make(userInput, { defaultModeAllowed }))
+        const tool = RequestUserInput.make(userInput, { defaultModeAllowed })
         const registry = ToolRegistry.make([tool])
-        expect(registry.specs.map((s) => Either.getOrThrow(serializeToolSpec(s)))).toEqual([declarations.entries[3]])
+        const description = defaultModeAllowed
+          ? String(reference.description).replace("Only available in Plan mode.", "Only available in Default and Plan mode.")
+          : reference.description
+        expect(registry.specs.map((s) => Either.getOrThrow(serializeToolSpec(s)))).toEqual([{ ...reference, description }])
         expect(registry.supportsParallel("request_user_input")).toBe(false)
       }
-      expect(declarations.entries[3]?.name).toBe("request_user_input")
+      expect(ExecTools.declarations[3]).toBe(reference)
     }).pipe(Effect.provide(NodeContext.layer)))
 
   it.effect("the tool's own description names the modes it works in", () =>

@@ -15,6 +15,7 @@ import * as SubAgentTools from "../../src/stack/SubAgentTools.js"
 import * as ToolRegistry from "../../src/tools/ToolRegistry.js"
 import * as ToolSelection from "../../src/tools/ToolSelection.js"
 import * as UserInput from "../../src/tools/UserInput.js"
+import * as ExecTools from "../support/ExecTools.js"
 
 const fixture = (name: string): ReadonlyArray<Record<string, unknown>> =>
   JSON.parse(NodeFs.readFileSync(NodePath.join(import.meta.dirname, "..", "fixtures", "tools", name), "utf8"))
@@ -47,8 +48,8 @@ describe("tool sets", () => {
       // compared as parsed JSON: key order on the wire follows Codex
       expect(actual.map((d) => Object.keys(d).sort())).toEqual(expected.map((d) => Object.keys(d).sort()))
       for (let i = 0; i < expected.length; i++) expect(structure(actual[i])).toEqual(structure(expected[i]))
-      // snapshot tools are sent verbatim, descriptions included
-      const snapshot = JSON.parse(NodeFs.readFileSync(NodePath.join(import.meta.dirname, "..", "..", "prompts", "exec_tools.json"), "utf8")) as Array<Record<string, unknown>>
+      // the exec-mode tools among them derive the reference declarations exactly, descriptions included
+      const snapshot = ExecTools.declarations
       for (const entry of snapshot) {
         const name = (entry.name ?? entry.type) as string
         expect(actual[registry.names.indexOf(name)]).toEqual(entry)
@@ -73,7 +74,7 @@ describe("tool sets", () => {
     Effect.gen(function*() {
       const exec = yield* Effect.provide(ToolRegistry.ToolRegistry, ExecModeTools.layer())
       expect(exec.names).toEqual([...ToolSelection.EXEC_MODE_ORDER])
-      const execSnapshot = JSON.parse(NodeFs.readFileSync(NodePath.join(import.meta.dirname, "..", "..", "prompts", "exec_tools.json"), "utf8"))
+      const execSnapshot = ExecTools.declarations
       expect(serialized(exec)).toEqual(execSnapshot)
       const full = yield* Effect.provide(ToolRegistry.ToolRegistry, FullTools.layer())
       expect(full.names).toHaveLength(20)

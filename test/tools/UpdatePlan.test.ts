@@ -6,9 +6,9 @@ import { toolCall, toResponsesInputUnsafe } from "../../src/protocol/Items.js"
 import { serializeToolSpec } from "../../src/protocol/Prompt.js"
 import * as PlanStore from "../../src/tools/PlanStore.js"
 import type * as Tool from "../../src/tools/Tool.js"
-import * as ToolDeclarations from "../../src/tools/ToolDeclarations.js"
 import * as ToolRegistry from "../../src/tools/ToolRegistry.js"
 import * as UpdatePlan from "../../src/tools/UpdatePlan.js"
+import * as ExecTools from "../support/ExecTools.js"
 
 const context: Tool.ToolContext = { turnId: "turn-1", history: [], collaborationMode: "default" }
 
@@ -23,12 +23,11 @@ const run = (registry: ToolRegistry.ToolRegistry, args: unknown) =>
 describe("update_plan", () => {
   it.effect("is declared exactly as in exec_tools.json and does not run in parallel", () =>
     Effect.gen(function*() {
-      const declarations = yield* ToolDeclarations.load()
       const store = yield* PlanStore.make()
-      const tool = ToolDeclarations.attach(declarations, UpdatePlan.make(store))
+      const tool = UpdatePlan.make(store)
       const registry = ToolRegistry.make([tool])
-      expect(registry.specs.map((s) => Either.getOrThrow(serializeToolSpec(s)))).toEqual([declarations.entries[2]])
-      expect(declarations.entries[2]?.name).toBe("update_plan")
+      expect(registry.specs.map((s) => Either.getOrThrow(serializeToolSpec(s)))).toEqual([ExecTools.declarations[2]])
+      expect(ExecTools.declarations[2]?.name).toBe("update_plan")
       expect(registry.supportsParallel("update_plan")).toBe(false)
     }).pipe(Effect.provide(NodeContext.layer)))
 

@@ -8,9 +8,9 @@ import * as NodePath from "node:path"
 import { toolCall, toResponsesInputUnsafe } from "../../src/protocol/Items.js"
 import { serializeToolSpec } from "../../src/protocol/Prompt.js"
 import type * as Tool from "../../src/tools/Tool.js"
-import * as ToolDeclarations from "../../src/tools/ToolDeclarations.js"
 import * as ToolRegistry from "../../src/tools/ToolRegistry.js"
 import * as ViewImage from "../../src/tools/ViewImage.js"
+import * as ExecTools from "../support/ExecTools.js"
 
 const context: Tool.ToolContext = { turnId: "turn-1", history: [], collaborationMode: "default" }
 
@@ -32,11 +32,10 @@ const setup = Effect.gen(function*() {
 describe("view_image", () => {
   it.scoped("is declared exactly as in exec_tools.json and runs in parallel", () =>
     Effect.gen(function*() {
-      const declarations = yield* ToolDeclarations.load()
-      const tool = ToolDeclarations.attach(declarations, yield* ViewImage.make())
+      const tool = yield* ViewImage.make()
       const registry = ToolRegistry.make([tool])
-      expect(registry.specs.map((s) => Either.getOrThrow(serializeToolSpec(s)))).toEqual([declarations.entries[6]])
-      expect(declarations.entries[6]?.name).toBe("view_image")
+      expect(registry.specs.map((s) => Either.getOrThrow(serializeToolSpec(s)))).toEqual([ExecTools.declarations[6]])
+      expect(ExecTools.declarations[6]?.name).toBe("view_image")
       expect(registry.supportsParallel("view_image")).toBe(true)
     }).pipe(Effect.provide(NodeContext.layer)))
 

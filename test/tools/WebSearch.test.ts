@@ -5,9 +5,9 @@ import { Effect, Either } from "effect"
 import { toolCall, toResponsesInputUnsafe } from "../../src/protocol/Items.js"
 import { serializeToolSpec } from "../../src/protocol/Prompt.js"
 import * as Tool from "../../src/tools/Tool.js"
-import * as ToolDeclarations from "../../src/tools/ToolDeclarations.js"
 import * as ToolRegistry from "../../src/tools/ToolRegistry.js"
 import * as WebSearch from "../../src/tools/WebSearch.js"
+import * as ExecTools from "../support/ExecTools.js"
 
 const context: Tool.ToolContext = { turnId: "turn-1", history: [], collaborationMode: "default" }
 
@@ -23,10 +23,9 @@ describe("web_search", () => {
 
   it.effect("is declared exactly as in exec_tools.json and does not run in parallel", () =>
     Effect.gen(function*() {
-      const declarations = yield* ToolDeclarations.load()
-      const registry = ToolRegistry.make([ToolDeclarations.attach(declarations, WebSearch.make())])
-      expect(registry.specs.map((s) => Either.getOrThrow(serializeToolSpec(s)))).toEqual([declarations.entries[5]])
-      expect(declarations.entries[5]).toEqual({ type: "web_search", external_web_access: true })
+      const registry = ToolRegistry.make([WebSearch.make()])
+      expect(registry.specs.map((s) => Either.getOrThrow(serializeToolSpec(s)))).toEqual([ExecTools.declarations[5]])
+      expect(ExecTools.declarations[5]).toEqual({ type: "web_search", external_web_access: true })
       expect(registry.names).toEqual(["web_search"])
       expect(registry.supportsParallel("web_search")).toBe(false)
     }).pipe(Effect.provide(NodeContext.layer)))

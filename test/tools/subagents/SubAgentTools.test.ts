@@ -20,12 +20,11 @@ import * as SessionRecorder from "../../../src/session/SessionRecorder.js"
 import * as PlanStore from "../../../src/tools/PlanStore.js"
 import * as SubAgentTools from "../../../src/stack/SubAgentTools.js"
 import { toolCall } from "../../../src/protocol/Items.js"
-import * as ToolDeclarations from "../../../src/tools/ToolDeclarations.js"
 import * as ToolRegistry from "../../../src/tools/ToolRegistry.js"
 import type { FakeRequest, FakeTurn } from "../../support/FakeResponsesServer.js"
 import { options as clientOptions, scriptedClient } from "../../model/support.js"
+import * as ExecTools from "../../support/ExecTools.js"
 
-const EXEC_TOOLS = NodePath.resolve(import.meta.dirname, "..", "..", "..", "prompts", "exec_tools.json")
 const SUBAGENT_FIXTURE = NodePath.resolve(import.meta.dirname, "fixtures", "subagent_tools.json")
 const SUBAGENT_NAMES = ["exec_command", "write_stdin", "update_plan", "apply_patch", "web_search", "view_image"]
 
@@ -43,9 +42,7 @@ describe("SubAgentTools.make", () => {
       const cwd = yield* tempDir
       const registry = ToolRegistry.make(yield* SubAgentTools.make({ cwd }))
       expect(registry.names).toEqual(SUBAGENT_NAMES)
-      const declared = JSON.parse(NodeFs.readFileSync(EXEC_TOOLS, "utf8")) as Array<Record<string, unknown>>
-      const byName = new Map(declared.map((entry) => [String(entry.name ?? entry.type), entry]))
-      expect(serialize(registry)).toEqual(SUBAGENT_NAMES.map((name) => byName.get(name)))
+      expect(serialize(registry)).toEqual(SUBAGENT_NAMES.map(ExecTools.declarationOf))
       expect(serialize(registry)).toEqual(JSON.parse(NodeFs.readFileSync(SUBAGENT_FIXTURE, "utf8")))
       for (const name of ["spawn_agent", "send_input", "resume_agent", "wait_agent", "close_agent", "request_user_input"]) {
         expect(registry.names).not.toContain(name)
@@ -71,12 +68,10 @@ describe("SubAgentTools.make", () => {
 describe("SubAgentTools.collaborationTools", () => {
   it.scoped("declares spawn_agent, send_input, resume_agent, wait_agent and close_agent as the declarations file does", () =>
     Effect.gen(function* () {
-      const declarations = yield* ToolDeclarations.load()
       const manager = yield* SubAgents.make()
-      const registry = ToolRegistry.make(SubAgentTools.collaborationTools(manager, declarations))
-      const declared = JSON.parse(NodeFs.readFileSync(EXEC_TOOLS, "utf8")) as Array<Record<string, unknown>>
+      const registry = ToolRegistry.make(SubAgentTools.collaborationTools(manager))
       expect(registry.names).toEqual(["spawn_agent", "send_input", "resume_agent", "wait_agent", "close_agent"])
-      expect(serialize(registry)).toEqual(declared.slice(7))
+      expect(serialize(registry)).toEqual(ExecTools.declarations.slice(7))
       for (const name of registry.names) expect(registry.supportsParallel(name)).toBe(false)
     }).pipe(Effect.provide(NodeContext.layer)))
 })
@@ -171,11 +166,10 @@ describe("a main agent and one sub-agent over the Responses wire", () => {
         builder: (request) => Ref.update(built, (all) => [...all, request]).pipe(Effect.zipRight(builder(request)))
       })
 
-      const declarations = yield* ToolDeclarations.load()
       const runtime = yield* AgentRuntime.make().pipe(
         Effect.provide(Layer.mergeAll(
           Layer.succeed(ModelClient, main.client),
-          ToolRegistry.layer(SubAgentTools.collaborationTools(manager, declarations)),
+          ToolRegistry.layer(SubAgentTools.collaborationTools(manager)),
           ContextManager.layerPlain(),
           SessionRecorder.layerNoop,
           AgentEvents.layerNoop,
