@@ -1,8 +1,8 @@
 /** CommandGate: decides how one model command runs — sandboxed, after asking, unsandboxed, or not at all. */
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import * as Approvals from "./Approvals.js"
 import * as SafeCommands from "./SafeCommands.js"
-import type { Sandbox, SandboxError } from "./Sandbox.js"
+import { Sandbox, type SandboxError } from "./Sandbox.js"
 
 /** `sandbox_permissions` of a tool call. */
 export type SandboxPermissions = "use_default" | "require_escalated"
@@ -56,14 +56,44 @@ export const likelySandboxDenied = (exitCode: number | undefined, output: string
   return SANDBOX_DENIAL_HINTS.some((hint) => lower.includes(hint))
 }
 
+/** What the policies decided before anything ran: the model's answer instead, or the argv to start. */
+export type Admission =
+  | { readonly _tag: "Refused"; readonly text: string }
+  | { readonly _tag: "Run"; readonly argv: readonly [string, ...Array<string>]; readonly sandboxed: boolean }
+
 /**
- * Runs `request` through `launch` as the policies say:
+ * Decides how `request` starts, asking the user when the policy says so:
  * - an escalation request under any policy but `on-request` is refused (the model is told why);
  * - `untrusted`: a command not on the known-safe list runs only if the user approves, then unsandboxed;
  * - `on-request`: an escalation runs unsandboxed if the user approves; everything else sandboxed;
- * - `on-failure`: runs sandboxed; if that failed because of the sandbox, the user may allow a rerun without it;
- * - `never`: runs sandboxed, nobody is asked.
+ * - otherwise the command runs sandboxed.
  * A sandbox that cannot be provided fails with SandboxError (the command does not run).
+ */
+export const admit = (
+  sandbox: Sandbox,
+  approvals: Approvals.Approvals,
+  request: GateRequest
+): Effect.Effect<Admission, SandboxError> =>
+  Effect.gen(function*() {
+    const policy = approvals.policy
+    const escalated = request.sandboxPermissions === "require_escalated"
+    const refused = (text: string): Admission => ({ _tag: "Refused", text })
+    if (escalated && policy !== "on-request") return refused(escalationRefused(policy))
+    const unsandboxed: Admission = { _tag: "Run", argv: request.argv, sandboxed: false }
+    const ask = (reason: Approvals.ApprovalReason) =>
+      Effect.map(
+        approvals.request({ command: request.display, cwd: request.cwd, reason, justification: request.justification }),
+        (approved) => approved ? unsandboxed : refused(REJECTED_BY_USER)
+      )
+    if (policy === "untrusted" && !SafeCommands.isKnownSafe(request.argv)) return yield* ask("untrusted")
+    const fullAccess = sandbox.policy.mode === "danger-full-access"
+    if (escalated && !fullAccess) return yield* ask("escalation")
+    return { _tag: "Run", argv: yield* sandbox.wrap(request.argv, request.cwd), sandboxed: !fullAccess }
+  })
+
+/**
+ * Runs `request` through `launch` as `admit` decides; under `on-failure`, a sandboxed run that
+ * failed because of the sandbox may be run again without it if the user allows.
  */
 export const run = <E>(
   sandbox: Sandbox,
@@ -72,23 +102,47 @@ export const run = <E>(
   launch: (argv: readonly [string, ...Array<string>]) => Effect.Effect<Attempt, E>
 ): Effect.Effect<string, E | SandboxError> =>
   Effect.gen(function*() {
-    const policy = approvals.policy
-    const escalated = request.sandboxPermissions === "require_escalated"
-    if (escalated && policy !== "on-request") return escalationRefused(policy)
-    const ask = (reason: Approvals.ApprovalReason) =>
-      approvals.request({ command: request.display, cwd: request.cwd, reason, justification: request.justification })
-    const unsandboxed = Effect.map(launch(request.argv), (attempt) => attempt.text)
-
-    if (policy === "untrusted" && !SafeCommands.isKnownSafe(request.argv)) {
-      return (yield* ask("untrusted")) ? yield* unsandboxed : REJECTED_BY_USER
-    }
-    const fullAccess = sandbox.policy.mode === "danger-full-access"
-    if (escalated && !fullAccess) {
-      return (yield* ask("escalation")) ? yield* unsandboxed : REJECTED_BY_USER
-    }
-    const attempt = yield* launch(yield* sandbox.wrap(request.argv, request.cwd))
-    if (policy === "on-failure" && !fullAccess && likelySandboxDenied(attempt.exitCode, attempt.output)) {
-      if (yield* ask("sandbox-failure")) return yield* unsandboxed
+    const admission = yield* admit(sandbox, approvals, request)
+    if (admission._tag === "Refused") return admission.text
+    const attempt = yield* launch(admission.argv)
+    if (
+      admission.sandboxed && approvals.policy === "on-failure" && likelySandboxDenied(attempt.exitCode, attempt.output)
+    ) {
+      const approved = yield* approvals.request({
+        command: request.display,
+        cwd: request.cwd,
+        reason: "sandbox-failure",
+        justification: request.justification
+      })
+      if (approved) return (yield* launch(request.argv)).text
     }
     return attempt.text
   })
+
+/** A command runner with the session's policies (what the command tools are built with). */
+export interface Gate {
+  readonly run: <E>(
+    request: GateRequest,
+    launch: (argv: readonly [string, ...Array<string>]) => Effect.Effect<Attempt, E>
+  ) => Effect.Effect<string, E | SandboxError>
+  readonly admit: (request: GateRequest) => Effect.Effect<Admission, SandboxError>
+}
+
+/** The gate of `sandbox` and `approvals`. */
+export const make = (sandbox: Sandbox, approvals: Approvals.Approvals): Gate => ({
+  run: (request, launch) => run(sandbox, approvals, request, launch),
+  admit: (request) => admit(sandbox, approvals, request)
+})
+
+/**
+ * The gate of the context's Sandbox and Approvals services, shared by every command tool of a
+ * session (so "always" answers hold across them); approvals default to `never` (nobody asked).
+ * Undefined without a Sandbox: commands run as given.
+ */
+export const fromContext: Effect.Effect<Gate | undefined> = Effect.gen(function*() {
+  const sandbox = yield* Effect.serviceOption(Sandbox)
+  if (Option.isNone(sandbox)) return undefined
+  const approvals = Option.getOrUndefined(yield* Effect.serviceOption(Approvals.Approvals)) ??
+    (yield* Approvals.make("never", undefined))
+  return make(sandbox.value, approvals)
+})

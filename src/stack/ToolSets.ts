@@ -1,7 +1,7 @@
 /** ToolSets: builds a registry from tool names (a named set or a selection), and the named sets as layers. */
 import type * as CommandExecutor from "@effect/platform/CommandExecutor"
 import type * as FileSystem from "@effect/platform/FileSystem"
-import { Effect, Layer, Option, type Scope } from "effect"
+import { Effect, Layer, type Scope } from "effect"
 import type { Environment } from "../config/Environment.js"
 import type { SubAgents } from "../agent/SubAgents.js"
 import * as SubAgentsTag from "../agent/SubAgents.js"
@@ -14,7 +14,7 @@ import * as PlanStore from "../tools/PlanStore.js"
 import * as ReadFile from "../tools/ReadFile.js"
 import * as RequestPermissions from "../tools/RequestPermissions.js"
 import * as RequestUserInput from "../tools/RequestUserInput.js"
-import * as Sandbox from "../sandbox/Sandbox.js"
+import * as CommandGate from "../sandbox/CommandGate.js"
 import * as Shell from "../tools/Shell.js"
 import * as CloseAgent from "../agent/subagents/CloseAgent.js"
 import * as ResumeAgent from "../agent/subagents/ResumeAgent.js"
@@ -66,17 +66,17 @@ export const build = (
     const built = new Map<string, Tool.Tool>()
     const any = (...list: ReadonlyArray<ToolSelection.ToolName>) => list.some((name) => wanted.has(name))
     const readable = options.readableRoots !== undefined ? { readableRoots: options.readableRoots } : {}
-    // The session's sandbox (when there is one) wraps shell commands and code-mode cells as it wraps exec_command's.
-    const sandbox = yield* Effect.serviceOption(Sandbox.Sandbox)
-    const wrap = Option.isSome(sandbox) ? { wrap: sandbox.value.wrap } : {}
-    if (any("shell")) built.set("shell", yield* Shell.makeShell({ cwd, ...wrap }))
-    if (any("shell_command")) built.set("shell_command", yield* Shell.makeShellCommand({ cwd, ...wrap }))
+    // Shell commands and code-mode cells go through the session's sandbox and approvals, as exec_command's do.
+    const commandGate = yield* CommandGate.fromContext
+    const gate = commandGate !== undefined ? { gate: commandGate } : {}
+    if (any("shell")) built.set("shell", yield* Shell.makeShell({ cwd, ...gate }))
+    if (any("shell_command")) built.set("shell_command", yield* Shell.makeShellCommand({ cwd, ...gate }))
     if (any("exec_command", "write_stdin")) {
       const exec = yield* makeUnifiedExecTools({ cwd })
       built.set("exec_command", exec.execCommand)
       built.set("write_stdin", exec.writeStdin)
     }
-    const codeMode = any("exec", "wait") ? yield* CodeMode.make({ cwd, ...wrap }) : undefined
+    const codeMode = any("exec", "wait") ? yield* CodeMode.make({ cwd, ...gate }) : undefined
     if (codeMode !== undefined) {
       built.set("exec", codeMode.exec)
       built.set("wait", codeMode.wait)

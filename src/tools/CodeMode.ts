@@ -48,8 +48,8 @@ export interface CodeModeTools {
 export interface CodeModeOptions {
   /** Working directory of the cells (default: the current directory). */
   readonly cwd?: string
-  /** Rewrites a cell's argv before it runs (a sandbox wraps the command here). */
-  readonly wrap?: CodeModeManager.CodeModeOptions["wrap"]
+  /** The sandbox and approval policies every cell starts under. */
+  readonly gate?: CodeModeManager.CodeModeOptions["gate"]
 }
 
 /**
@@ -64,7 +64,7 @@ export const make = (
     const manager = yield* CodeModeManager.make({
       cwd: options.cwd ?? process.cwd(),
       env: environment.all(),
-      ...(options.wrap !== undefined ? { wrap: options.wrap } : {})
+      ...(options.gate !== undefined ? { gate: options.gate } : {})
     })
     const exec = Tool.makeCustom({
       name: EXEC,

@@ -4,8 +4,10 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import { Effect, Schema } from "effect"
 import * as NodePath from "node:path"
 import { Environment } from "../config/Environment.js"
+import type * as CommandGate from "../sandbox/CommandGate.js"
 import { IntLike, TextLike, Truthy } from "./Coercion.js"
 import * as ShellRunner from "./shell/ShellRunner.js"
+import { shellJoin } from "./unifiedExec/OutputText.js"
 import * as Tool from "./Tool.js"
 
 export const SHELL = "shell"
@@ -33,11 +35,21 @@ export const SHELL_COMMAND_JSON_SCHEMA = {
   required: ["command"]
 }
 
+/**
+ * Accepted although not declared (the declarations stay pycodex's): Codex's shell tools let the
+ * model ask to run without the sandbox, as exec_command does.
+ */
+const escalationFields = {
+  sandbox_permissions: Schema.optionalWith(Schema.Unknown, { exact: true }),
+  justification: Schema.optionalWith(Schema.Unknown, { exact: true })
+}
+
 /** `command` is checked by hand so that each problem gets its own message. */
 export const ShellParameters = Schema.Struct({
   command: Schema.optionalWith(Schema.Unknown, { exact: true }),
   workdir: Schema.optionalWith(TextLike, { exact: true }),
-  timeout_ms: Schema.optionalWith(IntLike, { exact: true })
+  timeout_ms: Schema.optionalWith(IntLike, { exact: true }),
+  ...escalationFields
 }).annotations({ jsonSchema: SHELL_JSON_SCHEMA })
 export type ShellParameters = typeof ShellParameters.Type
 
@@ -45,22 +57,33 @@ export const ShellCommandParameters = Schema.Struct({
   command: Schema.optionalWith(TextLike, { exact: true }),
   workdir: Schema.optionalWith(TextLike, { exact: true }),
   timeout_ms: Schema.optionalWith(IntLike, { exact: true }),
-  login: Schema.optionalWith(Truthy, { exact: true })
+  login: Schema.optionalWith(Truthy, { exact: true }),
+  ...escalationFields
 }).annotations({ jsonSchema: SHELL_COMMAND_JSON_SCHEMA })
 export type ShellCommandParameters = typeof ShellCommandParameters.Type
 
 export interface ShellOptions {
   /** Default working directory (default: the current directory). */
   readonly cwd?: string
-  /** Rewrites the argv before it runs (the sandbox wraps the command here); a failure refuses the command. */
-  readonly wrap?: ArgvWrap
+  /** The sandbox and approval policies every command goes through (default: commands run as given). */
+  readonly gate?: CommandGate.Gate
 }
 
-/** Turns a command into the one that runs it (sandboxed); fails with the reason it may not run. */
-export type ArgvWrap = (
-  argv: readonly [string, ...Array<string>],
-  cwd: string
-) => Effect.Effect<readonly [string, ...Array<string>], { readonly message: string }>
+/** What the model asked for besides the command: to run without the sandbox, and why. */
+interface Escalation {
+  readonly sandbox_permissions?: unknown
+  readonly justification?: unknown
+}
+
+/** The gate request's escalation fields; an unknown `sandbox_permissions` value is an error text. */
+const escalationOf = (args: Escalation): { readonly error: string } | Pick<CommandGate.GateRequest, "sandboxPermissions" | "justification"> => {
+  const permissions = args.sandbox_permissions ?? "use_default"
+  if (permissions !== "use_default" && permissions !== "require_escalated") {
+    return { error: `Error: unknown sandbox_permissions ${JSON.stringify(permissions)}; expected use_default or require_escalated.` }
+  }
+  const justification = typeof args.justification === "string" && args.justification.trim() !== "" ? args.justification : undefined
+  return { sandboxPermissions: permissions, justification }
+}
 
 const failureNames: Record<ShellRunner.ShellSpawnError["reason"], string> = {
   NotFound: "FileNotFoundError",
@@ -75,8 +98,10 @@ const makeRunner = (options: ShellOptions) =>
     const executor = yield* CommandExecutor.CommandExecutor
     const environment = yield* Environment
     const cwd = options.cwd ?? process.cwd()
-    return (argv: readonly [string, ...Array<string>], workdir: string | undefined, timeoutMs: number) =>
+    return (argv: readonly [string, ...Array<string>], workdir: string | undefined, timeoutMs: number, escalation: Escalation) =>
       Effect.gen(function*() {
+        const asked = escalationOf(escalation)
+        if ("error" in asked) return asked.error
         const wanted = workdir === undefined || workdir === "" ? cwd : NodePath.resolve(cwd, workdir)
         const resolved = yield* fs.realPath(wanted).pipe(
           Effect.mapError(() => new Tool.ToolFailure({ name: "FileNotFoundError", message: `No such file or directory: '${wanted}'` }))
@@ -85,21 +110,20 @@ const makeRunner = (options: ShellOptions) =>
         if (info._tag === "Some" && info.value.type !== "Directory") {
           return yield* new Tool.ToolFailure({ name: "NotADirectoryError", message: `Not a directory: '${resolved}'` })
         }
-        const wrapped = options.wrap === undefined
-          ? argv
-          : yield* options.wrap(argv, resolved).pipe(
-            Effect.mapError((error) => new Tool.ToolFailure({ name: "SandboxError", message: error.message }))
+        const launch = (run: readonly [string, ...Array<string>]) =>
+          ShellRunner.run({ argv: run, cwd: resolved, env: environment.all(), timeoutMs }).pipe(
+            Effect.provideService(CommandExecutor.CommandExecutor, executor),
+            Effect.mapError((error) => new Tool.ToolFailure({ name: failureNames[error.reason], message: error.message })),
+            Effect.map((outcome): CommandGate.Attempt => ({
+              text: ShellRunner.formatOutcome(resolved, timeoutMs, outcome),
+              exitCode: outcome.exitCode,
+              output: `${outcome.stdout}\n${outcome.stderr}`
+            }))
           )
-        const outcome = yield* ShellRunner.run({
-          argv: wrapped,
-          cwd: resolved,
-          env: environment.all(),
-          timeoutMs
-        }).pipe(
-          Effect.provideService(CommandExecutor.CommandExecutor, executor),
-          Effect.mapError((error) => new Tool.ToolFailure({ name: failureNames[error.reason], message: error.message }))
+        if (options.gate === undefined) return (yield* launch(argv)).text
+        return yield* options.gate.run({ argv, cwd: resolved, display: shellJoin(argv), ...asked }, launch).pipe(
+          Effect.catchTag("SandboxError", (error) => new Tool.ToolFailure({ name: "SandboxError", message: error.message }))
         )
-        return ShellRunner.formatOutcome(resolved, timeoutMs, outcome)
       })
   })
 
@@ -124,7 +148,7 @@ export const makeShell = (options: ShellOptions = {}): Effect.Effect<Tool.Tool<S
         if (!command.every((entry): entry is string => typeof entry === "string" && entry !== "")) {
           return Effect.succeed("Error: each `command` entry must be a non-empty string.")
         }
-        return run(command as [string, ...Array<string>], args.workdir, timeoutMs)
+        return run(command as [string, ...Array<string>], args.workdir, timeoutMs, args)
       }
     }))
 
@@ -144,6 +168,6 @@ export const makeShellCommand = (
         const timeoutMs = args.timeout_ms ?? DEFAULT_TIMEOUT_MS
         if (command === "") return Effect.succeed("Error: `command` is required.")
         const login = args.login ?? true
-        return run(["bash", login ? "-lc" : "-c", command], args.workdir, timeoutMs)
+        return run(["bash", login ? "-lc" : "-c", command], args.workdir, timeoutMs, args)
       }
     }))

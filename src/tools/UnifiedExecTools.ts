@@ -1,7 +1,7 @@
 /** UnifiedExecTools: exec_command and write_stdin built together over one scoped session manager. */
 import * as CommandExecutor from "@effect/platform/CommandExecutor"
 import * as FileSystem from "@effect/platform/FileSystem"
-import { Effect, Option, type Scope } from "effect"
+import { Effect, type Scope } from "effect"
 import { Environment } from "../config/Environment.js"
 import * as Approvals from "../sandbox/Approvals.js"
 import * as CommandGate from "../sandbox/CommandGate.js"
@@ -30,22 +30,23 @@ export interface UnifiedExecToolsOptions {
   readonly gate?: UnifiedExecManager.ExecGate
 }
 
-/** The gate that runs commands through `sandbox` and `approvals`; a missing sandbox is a SandboxError result. */
-export const sandboxGate = (sandbox: Sandbox.Sandbox, approvals: Approvals.Approvals): UnifiedExecManager.ExecGate =>
+/** The exec gate over a session's command gate; a missing sandbox is a SandboxError result. */
+export const execGate = (gate: CommandGate.Gate): UnifiedExecManager.ExecGate =>
   (request, launch) =>
-    CommandGate.run(sandbox, approvals, request, launch).pipe(
+    gate.run(request, launch).pipe(
       Effect.catchTag("SandboxError", (error) =>
         Effect.fail(new UnifiedExecManager.UnifiedExecError({ reason: "Sandbox", message: error.message })))
     )
 
+/** The gate that runs commands through `sandbox` and `approvals`. */
+export const sandboxGate = (sandbox: Sandbox.Sandbox, approvals: Approvals.Approvals): UnifiedExecManager.ExecGate =>
+  execGate(CommandGate.make(sandbox, approvals))
+
 /** The gate of the context's Sandbox and Approvals services (approvals default to `never`, nobody asked). */
-export const contextGate: Effect.Effect<UnifiedExecManager.ExecGate | undefined> = Effect.gen(function*() {
-  const sandbox = yield* Effect.serviceOption(Sandbox.Sandbox)
-  if (Option.isNone(sandbox)) return undefined
-  const approvals = Option.getOrUndefined(yield* Effect.serviceOption(Approvals.Approvals)) ??
-    (yield* Approvals.make("never", undefined))
-  return sandboxGate(sandbox.value, approvals)
-})
+export const contextGate: Effect.Effect<UnifiedExecManager.ExecGate | undefined> = Effect.map(
+  CommandGate.fromContext,
+  (gate) => gate === undefined ? undefined : execGate(gate)
+)
 
 export interface UnifiedExecTools {
   readonly execCommand: Tool.Tool<ExecCommand.Parameters>

@@ -6,7 +6,10 @@ import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
 import * as SubAgents from "../../src/agent/SubAgents.js"
 import * as Environment from "../../src/config/Environment.js"
+import { toolCall } from "../../src/protocol/Items.js"
 import { serializeToolSpec } from "../../src/protocol/Prompt.js"
+import * as Approvals from "../../src/sandbox/Approvals.js"
+import * as Sandbox from "../../src/sandbox/Sandbox.js"
 import * as ExecModeTools from "../../src/stack/ExecModeTools.js"
 import * as FullTools from "../../src/stack/FullTools.js"
 import * as PermissionRequests from "../../src/tools/PermissionRequests.js"
@@ -120,4 +123,35 @@ describe("tool selection", () => {
     expect(ToolSelection.fromConfig({ tools: 3 })).toEqual(Either.left("tools must be a table"))
     expect(ToolSelection.fromConfig({ features: { shell_tool: "no" } })).toEqual(Either.left("features.shell_tool must be true or false"))
   })
+})
+
+describe("tool sets under the session's policies", () => {
+  it.scopedLive("shell, shell_command, exec_command and code mode all ask the one Approvals service, and 'always' holds across them", () =>
+    Effect.gen(function*() {
+      const asked: Array<Approvals.ApprovalRequest> = []
+      const answers: Array<Approvals.Decision> = ["deny", "deny", "deny", "approve-for-session"]
+      const approvals = yield* Approvals.make("untrusted", {
+        ask: (request) => Effect.sync(() => (asked.push(request), answers.shift() ?? "deny"))
+      })
+      const sandbox = Sandbox.make({
+        settings: { requestedMode: "danger-full-access", writableRoots: [], networkAccess: false, excludeTmpdirEnvVar: true, excludeSlashTmp: true, bwrapPath: undefined },
+        cwd: process.cwd(),
+        tmpdir: undefined,
+        availability: Sandbox.Availability.Unavailable({ reason: "not probed" })
+      })
+      const registry = yield* FullTools.make().pipe(
+        Effect.provideService(Approvals.Approvals, approvals),
+        Effect.provideService(Sandbox.Sandbox, sandbox)
+      )
+      const context = { turnId: "t", history: [], collaborationMode: "default" }
+      const run = (name: string, args: unknown, type: "function" | "custom" = "function") =>
+        Effect.map(registry.execute(toolCall(`c-${name}`, name, args, type), context), (result) => result.output)
+      expect(yield* run("shell", { command: ["touch", "never-made"] })).toBe("exec command rejected by user")
+      expect(yield* run("shell_command", { command: "touch never-made" })).toBe("exec command rejected by user")
+      expect(yield* run("exec", "text(1)", "custom")).toBe("exec command rejected by user")
+      expect(yield* run("exec_command", { cmd: "printf once" })).toMatch(/once/)
+      expect(yield* run("exec_command", { cmd: "printf once" })).toMatch(/once/)
+      expect(asked.map((request) => request.reason)).toEqual(["untrusted", "untrusted", "untrusted", "untrusted"])
+      expect(NodeFs.existsSync("never-made")).toBe(false)
+    }).pipe(Effect.provide(services)))
 })

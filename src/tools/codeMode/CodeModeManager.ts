@@ -8,6 +8,7 @@ import * as CommandExecutor from "@effect/platform/CommandExecutor"
 import { Clock, Deferred, Duration, Effect, ExecutionStrategy, Exit, Fiber, Option, Queue, Ref, Scope, Stream } from "effect"
 import { constants as osConstants } from "node:os"
 import { toolCall, toolResultText } from "../../protocol/Items.js"
+import type * as CommandGate from "../../sandbox/CommandGate.js"
 import * as Tool from "../Tool.js"
 import type { ToolRegistry } from "../ToolRegistry.js"
 import { jsName } from "./Pragma.js"
@@ -50,7 +51,8 @@ export interface WaitRequest {
 }
 
 export interface CodeModeManager {
-  readonly exec: (request: ExecRequest, context: Tool.ToolContext) => Effect.Effect<Tool.StructuredOutput, Tool.ToolFailure>
+  /** Runs a cell; a plain text when the policies refused to start it. */
+  readonly exec: (request: ExecRequest, context: Tool.ToolContext) => Effect.Effect<Tool.StructuredOutput | string, Tool.ToolFailure>
   readonly wait: (request: WaitRequest) => Effect.Effect<Tool.StructuredOutput | string>
   /** Gives the manager the registry nested calls go through (the one exec and wait are part of). */
   readonly bind: (registry: ToolRegistry) => Effect.Effect<void>
@@ -65,11 +67,17 @@ export interface CodeModeOptions {
   readonly env: Readonly<Record<string, string>>
   /** The Node program (default: the one running us). */
   readonly node?: string
-  /** Rewrites the argv before it runs (the sandbox wraps the command here); a failure refuses the cell. */
-  readonly wrap?: (
-    argv: readonly [string, ...Array<string>],
-    cwd: string
-  ) => Effect.Effect<readonly [string, ...Array<string>], { readonly message: string }>
+  /**
+   * The sandbox and approval policies a cell's process starts under (default: as given). A cell
+   * has no way to ask for escalation; under `untrusted` it is shown to the user first.
+   */
+  readonly gate?: CommandGate.Gate
+}
+
+/** How a cell is shown when the user is asked about it: its code on one line, shortened. */
+export const cellDisplay = (code: string): string => {
+  const flat = code.replace(/\s+/g, " ").trim()
+  return `[code mode cell] ${flat.length > 200 ? `${flat.slice(0, 200)}…` : flat}`
 }
 
 const randomHex = (length: number) =>
@@ -129,11 +137,13 @@ export const make = (options: CodeModeOptions): Effect.Effect<CodeModeManager, n
     const start = (code: string, context: Tool.ToolContext) =>
       Effect.gen(function*() {
         const argv: readonly [string, ...Array<string>] = [options.node ?? process.execPath, "-e", Runtime.SOURCE]
-        const [program, ...args] = options.wrap === undefined
-          ? argv
-          : yield* options.wrap(argv, options.cwd).pipe(
+        const admission: CommandGate.Admission = options.gate === undefined
+          ? { _tag: "Run", argv, sandboxed: false }
+          : yield* options.gate.admit({ argv, cwd: options.cwd, display: cellDisplay(code), sandboxPermissions: "use_default" }).pipe(
             Effect.mapError((error) => new Tool.ToolFailure({ name: "SandboxError", message: error.message }))
           )
+        if (admission._tag === "Refused") return admission.text
+        const [program, ...args] = admission.argv
         const scope = yield* Scope.fork(sessionScope, ExecutionStrategy.sequential)
         const command = Command.make(program, ...args).pipe(
           Command.workingDirectory(options.cwd),
@@ -270,6 +280,7 @@ export const make = (options: CodeModeOptions): Effect.Effect<CodeModeManager, n
     const exec: CodeModeManager["exec"] = (request, context) =>
       Effect.gen(function*() {
         const cell = yield* start(request.code, context)
+        if (typeof cell === "string") return cell
         const deadline = request.yieldTimeMs === undefined ? undefined : (yield* Clock.currentTimeMillis) + Math.max(request.yieldTimeMs, 1)
         while (!cell.done && !cell.yielded) {
           const left = deadline === undefined ? undefined : deadline - (yield* Clock.currentTimeMillis)

@@ -12,6 +12,7 @@ import * as Pragma from "../../../src/tools/codeMode/Pragma.js"
 import * as Tool from "../../../src/tools/Tool.js"
 import * as ToolRegistry from "../../../src/tools/ToolRegistry.js"
 import * as WebSearch from "../../../src/tools/WebSearch.js"
+import * as Gates from "../../support/Gates.js"
 import { awaitGone, isAlive } from "../../support/Processes.js"
 
 const context: Tool.ToolContext = { turnId: "turn-7", history: [], collaborationMode: "plan" }
@@ -164,7 +165,7 @@ describe("code mode processes", () => {
       // Each cell starts a grandchild in its process group before Node runs.
       const wrap = (argv: readonly [string, ...Array<string>]) =>
         Effect.succeed(["bash", "-c", `sleep 300 & echo $! >> ${pidFile}; exec "$@"`, "cell", ...argv] as [string, ...Array<string>])
-      const { exec, wait, tools } = yield* setup({ wrap })
+      const { exec, wait, tools } = yield* setup({ gate: (yield* Gates.make({ wrap })).gate })
       const done = yield* exec("setInterval(() => {}, 1000); text(String(process.pid))")
       const nodePid = Number(text(done).split("\n").pop())
       expect(yield* awaitGone(nodePid)).toBe(true)
@@ -198,11 +199,27 @@ describe("code mode processes", () => {
 describe("code mode under a sandbox", () => {
   it.scopedLive("refuses a cell the sandbox refuses, starting nothing", () =>
     Effect.gen(function*() {
-      const { exec, tools } = yield* setup({ wrap: () => Effect.fail({ message: "sandbox unavailable: no bwrap" }) })
+      const refusing = yield* Gates.make({ wrap: () => Effect.fail({ message: "sandbox unavailable: no bwrap" }) })
+      const { exec, tools } = yield* setup({ gate: refusing.gate })
       const result = yield* exec("text(1)")
       expect(result.isError).toBe(true)
       expect(result.output).toEqual({ error: "SandboxError: sandbox unavailable: no bwrap" })
       expect(yield* tools.manager.pids).toEqual([])
+    }).pipe(Effect.provide(live)))
+
+  it.scopedLive("under untrusted a cell is shown to the user first; refused, it starts nothing", () =>
+    Effect.gen(function*() {
+      const untrusted = yield* Gates.make({ policy: "untrusted", answers: ["deny", "approve"] })
+      const { exec, tools } = yield* setup({ gate: untrusted.gate })
+      const refused = yield* exec("text('one')\n  text('two')")
+      expect(refused.output).toBe("exec command rejected by user")
+      expect(yield* tools.manager.pids).toEqual([])
+      const asked = yield* untrusted.asked
+      expect(asked.map((request) => [request.command, request.reason])).toEqual([
+        ["[code mode cell] text('one') text('two')", "untrusted"]
+      ])
+      const approved = text(yield* exec("text('yes')"))
+      expect(approved).toContain("yes")
     }).pipe(Effect.provide(live)))
 })
 

@@ -11,6 +11,7 @@ import * as Shell from "../../../src/tools/Shell.js"
 import * as StreamCapture from "../../../src/tools/shell/StreamCapture.js"
 import type * as Tool from "../../../src/tools/Tool.js"
 import * as ToolRegistry from "../../../src/tools/ToolRegistry.js"
+import * as Gates from "../../support/Gates.js"
 import { awaitGone } from "../../support/Processes.js"
 
 const context: Tool.ToolContext = { turnId: "turn-1", history: [], collaborationMode: "default" }
@@ -121,17 +122,74 @@ describe("shell tools under a sandbox", () => {
     Effect.gen(function*() {
       const fs = yield* FileSystem.FileSystem
       const dir = yield* fs.realPath(yield* fs.makeTempDirectoryScoped({ prefix: "shell-sandbox-" }))
-      const wrapped = yield* Shell.makeShellCommand({
-        cwd: dir,
-        wrap: (argv) => Effect.succeed(["env", "WRAPPED=yes", ...argv] as [string, ...Array<string>])
-      })
-      const refused = yield* Shell.makeShell({ cwd: dir, wrap: () => Effect.fail({ message: "sandbox unavailable: no bwrap" }) })
+      const wrapping = yield* Gates.make({ wrap: (argv) => Effect.succeed(["env", "WRAPPED=yes", ...argv] as [string, ...Array<string>]) })
+      const refusing = yield* Gates.make({ wrap: () => Effect.fail({ message: "sandbox unavailable: no bwrap" }) })
+      const wrapped = yield* Shell.makeShellCommand({ cwd: dir, gate: wrapping.gate })
+      const refused = yield* Shell.makeShell({ cwd: dir, gate: refusing.gate })
       const registry = ToolRegistry.make([wrapped, refused])
       const ok = yield* registry.execute(toolCall("c1", "shell_command", { command: "echo $WRAPPED" }), context)
       expect(ok.output).toBe(`Working directory: ${dir}\nExit code: 0\nStdout:\nyes\n`)
       const no = yield* registry.execute(toolCall("c2", "shell", { command: ["true"] }), context)
       expect(no.isError).toBe(true)
       expect(no.output).toEqual({ error: "SandboxError: sandbox unavailable: no bwrap" })
+    }).pipe(Effect.provide(live)))
+
+  it.scopedLive("go through the approval policy: untrusted asks, a refusal starts nothing, on-failure offers an unsandboxed rerun", () =>
+    Effect.gen(function*() {
+      const fs = yield* FileSystem.FileSystem
+      const dir = yield* fs.realPath(yield* fs.makeTempDirectoryScoped({ prefix: "shell-approval-" }))
+      const marker = NodePath.join(dir, "ran")
+      const untrusted = yield* Gates.make({ policy: "untrusted", answers: ["deny"] })
+      const shell = yield* Shell.makeShellCommand({ cwd: dir, gate: untrusted.gate })
+      const denied = yield* ToolRegistry.make([shell]).execute(
+        toolCall("c1", "shell_command", { command: `touch ${marker}`, justification: "make a marker" }),
+        context
+      )
+      expect(denied.output).toBe("exec command rejected by user")
+      expect(yield* fs.exists(marker)).toBe(false)
+      expect(yield* untrusted.asked).toEqual([
+        { command: `bash -lc 'touch ${marker}'`, cwd: dir, reason: "untrusted", justification: "make a marker" }
+      ])
+      // a known-safe command is not asked about
+      const safe = yield* ToolRegistry.make([shell]).execute(toolCall("c2", "shell_command", { command: "ls" }), context)
+      expect(safe.output).toMatch(/^Working directory: .*\nExit code: 0/)
+      expect(yield* untrusted.asked).toHaveLength(1)
+
+      // the "sandbox" makes every command fail as a read-only file system does
+      const failing = yield* Gates.make({
+        policy: "on-failure",
+        answers: ["approve"],
+        wrap: () => Effect.succeed(["bash", "-c", "echo 'touch: cannot touch: Read-only file system' >&2; exit 1"])
+      })
+      const rerun = yield* Shell.makeShell({ cwd: dir, gate: failing.gate })
+      const out = yield* ToolRegistry.make([rerun]).execute(toolCall("c3", "shell", { command: ["touch", marker] }), context)
+      expect(out.output).toBe(`Working directory: ${dir}\nExit code: 0`)
+      expect(yield* fs.exists(marker)).toBe(true)
+      expect((yield* failing.asked).map((request) => request.reason)).toEqual(["sandbox-failure"])
+    }).pipe(Effect.provide(live)))
+
+  it.scopedLive("an escalation request is refused under never and asked about under on-request", () =>
+    Effect.gen(function*() {
+      const fs = yield* FileSystem.FileSystem
+      const dir = yield* fs.realPath(yield* fs.makeTempDirectoryScoped({ prefix: "shell-escalate-" }))
+      const never = yield* Gates.make({ policy: "never" })
+      const refused = yield* ToolRegistry.make([yield* Shell.makeShellCommand({ cwd: dir, gate: never.gate })]).execute(
+        toolCall("c1", "shell_command", { command: "echo hi", sandbox_permissions: "require_escalated" }),
+        context
+      )
+      expect(refused.output).toBe(
+        "approval policy is Never; reject command — you cannot ask for escalated permissions if the approval policy is Never"
+      )
+      const onRequest = yield* Gates.make({ policy: "on-request", answers: ["approve"], wrap: () => Effect.succeed(["false"]) })
+      const registry = ToolRegistry.make([yield* Shell.makeShell({ cwd: dir, gate: onRequest.gate })])
+      const approved = yield* registry.execute(
+        toolCall("c2", "shell", { command: ["echo", "hi"], sandbox_permissions: "require_escalated", justification: "Say hi?" }),
+        context
+      )
+      expect(approved.output).toBe(`Working directory: ${dir}\nExit code: 0\nStdout:\nhi\n`)
+      expect(yield* onRequest.asked).toEqual([{ command: "echo hi", cwd: dir, reason: "escalation", justification: "Say hi?" }])
+      const bad = yield* registry.execute(toolCall("c3", "shell", { command: ["true"], sandbox_permissions: "root" }), context)
+      expect(bad.output).toBe("Error: unknown sandbox_permissions \"root\"; expected use_default or require_escalated.")
     }).pipe(Effect.provide(live)))
 })
 
