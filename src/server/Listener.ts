@@ -65,10 +65,14 @@ export const layer = (
           node.close(() => Deferred.unsafeDone(closed, Effect.void))
           node.closeIdleConnections()
         })
-        const drained = yield* Deferred.await(closed).pipe(Effect.timeout(Duration.millis(seconds(options.drainSeconds))), Effect.option)
+        // finalizers run uninterruptibly, and a timeout cannot cut an uninterruptible wait short:
+        // the waits are made interruptible or the drain deadline would never pass
+        const waitClosed = (limit: Duration.Duration) =>
+          Deferred.await(closed).pipe(Effect.interruptible, Effect.timeout(limit), Effect.option)
+        const drained = yield* waitClosed(Duration.millis(seconds(options.drainSeconds)))
         if (drained._tag === "Some") return
         yield* Deferred.succeed(passed, undefined)
-        yield* Deferred.await(closed).pipe(Effect.timeout(Duration.seconds(2)), Effect.option)
+        yield* waitClosed(Duration.seconds(2))
         yield* Effect.sync(() => node.closeAllConnections())
       }))
     return Context.make(HttpServer.HttpServer, http).pipe(Context.add(Drain, { deadlinePassed: Deferred.await(passed) }))

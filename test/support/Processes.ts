@@ -1,5 +1,6 @@
-/** Checks on real processes for tests that start them: is a pid still running, and wait until it is gone. */
+/** Real processes in tests: start one scoped until its ready line, check whether a pid still runs, wait until it is gone. */
 import { Effect, Schedule } from "effect"
+import { type ChildProcess, spawn } from "node:child_process"
 import * as NodeFs from "node:fs"
 
 /** Whether a process exists and is not a zombie waiting to be reaped. */
@@ -22,4 +23,53 @@ export const awaitGone = (pid: number) =>
   Effect.suspend(() => (isAlive(pid) ? Effect.fail("alive" as const) : Effect.succeed(true))).pipe(
     Effect.retry(Schedule.spaced("20 millis").pipe(Schedule.intersect(Schedule.recurs(150)))),
     Effect.orElseSucceed(() => false)
+  )
+
+/** A child process started by `startProcess`, with what it has printed so far and its exit. */
+export interface StartedProcess {
+  readonly child: ChildProcess
+  readonly match: RegExpMatchArray
+  readonly output: () => string
+  /** Resolves with the exit code (or the signal's name) once the process has exited. */
+  readonly exited: Effect.Effect<number | string>
+}
+
+/**
+ * Starts a process whose output (stdout and stderr) is watched until `ready` matches; it is
+ * killed with SIGKILL, if still running, when the scope closes.
+ */
+export const startProcess = (command: string, args: ReadonlyArray<string>, ready: RegExp, env?: NodeJS.ProcessEnv) =>
+  Effect.acquireRelease(
+    Effect.async<StartedProcess, Error>((resume) => {
+      const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], ...(env === undefined ? {} : { env }) })
+      let seen = ""
+      let status: number | string | undefined
+      const waiters: Array<(code: number | string) => void> = []
+      const exited = Effect.async<number | string>((done) => {
+        if (status !== undefined) return done(Effect.succeed(status))
+        waiters.push((code) => done(Effect.succeed(code)))
+      })
+      let started = false
+      const onData = (b: Buffer) => {
+        seen += b.toString()
+        const match = started ? null : ready.exec(seen)
+        if (match !== null) {
+          started = true
+          resume(Effect.succeed({ child, match, output: () => seen, exited }))
+        }
+      }
+      child.stdout!.on("data", onData)
+      child.stderr!.on("data", onData)
+      child.on("exit", (code, signal) => {
+        status = code ?? signal ?? "unknown"
+        for (const wake of waiters.splice(0)) wake(status)
+        if (!started) resume(Effect.fail(new Error(`${command} exited with ${status}: ${seen}`)))
+      })
+    }),
+    ({ child }) =>
+      Effect.async<void>((resume) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resume(Effect.void)
+        child.once("exit", () => resume(Effect.void))
+        child.kill("SIGKILL")
+      })
   )

@@ -1,13 +1,14 @@
 /** Scale-out: two server processes sharing one real Redis; a follow-up to a response of replica A is served by replica B. */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { execFileSync } from "node:child_process"
 import * as net from "node:net"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { CLI_PATH } from "../../support/Cli.js"
 import * as FakeChatServer from "../../support/FakeChatServer.js"
+import { startProcess } from "../../support/Processes.js"
 import { chatReply, textChunks } from "../../support/FakeChatServer.js"
 import { events, eventTypes, inbound, userMessage } from "./support.js"
 
@@ -25,29 +26,6 @@ const freePort = Effect.async<number>((resume) => {
     server.close(() => resume(Effect.succeed(port)))
   })
 })
-
-/** A child process killed when the scope closes; resolves once `ready` matches its output. */
-const startProcess = (command: string, args: ReadonlyArray<string>, ready: RegExp) =>
-  Effect.acquireRelease(
-    Effect.async<{ readonly child: ChildProcess; readonly match: RegExpMatchArray }, Error>((resume) => {
-      const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] })
-      let seen = ""
-      const onData = (b: Buffer) => {
-        seen += b.toString()
-        const match = ready.exec(seen)
-        if (match !== null) resume(Effect.succeed({ child, match }))
-      }
-      child.stdout!.on("data", onData)
-      child.stderr!.on("data", onData)
-      child.on("exit", (code) => resume(Effect.fail(new Error(`${command} exited with ${code}: ${seen}`))))
-    }),
-    ({ child }) =>
-      Effect.async<void>((resume) => {
-        if (child.exitCode !== null) return resume(Effect.void)
-        child.once("exit", () => resume(Effect.void))
-        child.kill("SIGKILL")
-      })
-  )
 
 const post = (url: string, body: string) =>
   Effect.promise(async () => {
