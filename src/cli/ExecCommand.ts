@@ -1,22 +1,15 @@
 /** ExecCommand: the root `tscodex [prompt…]` one-shot run wired to the agent stack. */
 import { Console, Effect, Option, Ref } from "effect"
+import type { AgentEvent } from "../protocol/AgentEvent.js"
 import { CodexConfig } from "../config/CodexConfig.js"
 import * as Environment from "../config/Environment.js"
 import { ContextManager } from "../context/ContextManager.js"
 import { ModelClient } from "../model/ModelClient.js"
-import * as AgentEvents from "../agent/AgentEvents.js"
 import * as AgentStack from "../stack/AgentStack.js"
 import type * as RunFlags from "./args/RunFlags.js"
-import { changeDirectory, runExec } from "./ExecMode.js"
-import { formatProgress } from "./ProgressView.js"
+import { changeDirectory, runExec, stderrBlocks, stderrProgress } from "./ExecMode.js"
 import { processStdin } from "./PromptInput.js"
 import * as RootCommand from "./RootCommand.js"
-
-/** Progress lines go to stderr so stdout holds only the answer. */
-export const stderrProgress = AgentEvents.make((event) => {
-  const line = formatProgress(event)
-  return line === undefined ? Effect.void : Console.error(line)
-})
 
 /** One turn with the given prompt words and flags (the root command, and `resume` with a prompt). */
 export const runOneShot = (
@@ -31,11 +24,11 @@ export const runOneShot = (
     const stack = AgentStack.layer({
       ...RootCommand.runStackSettings(flags, configPath),
       ...(resume !== undefined ? { resume } : {}),
-      onWarning: (message) => Console.error(message),
-      events: view === undefined
-        ? stderrProgress
-        : AgentEvents.make((event) => Effect.forEach(view.onEvent(event), (text) => Console.error(text), { discard: true }))
+      onWarning: (message) => Console.error(message)
     })
+    const render = view === undefined
+      ? stderrProgress
+      : (event: AgentEvent) => stderrBlocks(view.onEvent(event))
     yield* Effect.gen(function* () {
       if (view !== undefined) {
         const config = yield* CodexConfig
@@ -48,6 +41,7 @@ export const runOneShot = (
         json: flags.json,
         stdin: processStdin,
         images: flags.images,
+        render,
         ...(flags.outputLastMessage !== undefined ? { outputLastMessage: flags.outputLastMessage } : {})
       })
       if (view !== undefined) yield* Console.error(view.footer())

@@ -1,11 +1,12 @@
 /** ExecMode: one turn from the command line — prompt in, final answer on stdout, progress on stderr. */
 import * as FileSystem from "@effect/platform/FileSystem"
-import { Console, Effect } from "effect"
+import { Console, Effect, Option, Stream } from "effect"
 import * as NodePath from "node:path"
-import { AgentLoop } from "../agent/AgentLoop.js"
-import { turnResultJson, type TurnResult } from "../protocol/AgentEvent.js"
+import * as TurnStream from "../agent/TurnStream.js"
+import { type AgentEvent, turnResultJson } from "../protocol/AgentEvent.js"
 import { dataUrl, mimeTypeOf } from "../tools/ViewImage.js"
 import { CliError } from "./CliError.js"
+import { formatProgress } from "./ProgressView.js"
 import { resolvePrompt, type Stdin } from "./PromptInput.js"
 
 export interface ExecOptions {
@@ -16,7 +17,19 @@ export interface ExecOptions {
   readonly images?: ReadonlyArray<string>
   /** `-o`: where the last agent message is written. */
   readonly outputLastMessage?: string
+  /** Shows one event of the turn's stream (progress lines, JSONL); default: nothing shown. */
+  readonly render?: (event: AgentEvent) => Effect.Effect<void>
 }
+
+/** The `[exec] …` progress line of an event on stderr, so stdout holds only the answer. */
+export const stderrProgress = (event: AgentEvent): Effect.Effect<void> => {
+  const line = formatProgress(event)
+  return line === undefined ? Effect.void : Console.error(line)
+}
+
+/** Blocks of a progress view on stderr, one after the other. */
+export const stderrBlocks = (blocks: ReadonlyArray<string>): Effect.Effect<void> =>
+  Effect.forEach(blocks, (text) => Console.error(text), { discard: true })
 
 /** `-C`: the agent works in this directory (relative paths are taken from the current one). */
 export const changeDirectory = (dir: string): Effect.Effect<void, CliError> =>
@@ -51,15 +64,23 @@ export const writeLastMessage = (path: string, text: string | null) =>
     if (text === null) yield* Console.error(`Warning: no last agent message; wrote empty content to ${path}`)
   })
 
-/** Runs the turn on the AgentLoop in context and returns its result, `-o` written. */
+/**
+ * Runs the turn as a stream on the AgentLoop in context: each event is rendered as it arrives, the
+ * stream's last item is the result; `-o` written. A failed turn is a CliError after its events.
+ */
 export const runTurn = (options: Omit<ExecOptions, "json">) =>
   Effect.gen(function* () {
-    const loop = yield* AgentLoop
     const images = yield* loadImages(options.images ?? [])
     const prompt = yield* resolvePrompt(options.words, options.stdin)
-    const result: TurnResult = yield* loop.runTurn([prompt], undefined, { images }).pipe(
+    const render = options.render ?? (() => Effect.void)
+    const last = yield* TurnStream.runTurnStream([prompt], { images }).pipe(
+      Stream.tap((item) => (TurnStream.isDone(item) ? Effect.void : render(item))),
+      Stream.filter(TurnStream.isDone),
+      Stream.runLast,
       Effect.mapError((error) => new CliError({ message: error.message }))
     )
+    if (Option.isNone(last)) return yield* Effect.dieMessage("the turn's stream ended without its result")
+    const result = last.value.result
     if (options.outputLastMessage !== undefined) yield* writeLastMessage(options.outputLastMessage, result.outputText)
     return result
   })

@@ -49,7 +49,8 @@ export interface StackOptions {
   readonly resume?: { readonly path: string; readonly sessionId: string; readonly history: ReadonlyArray<ConversationItem> }
   /** Told once when the session cannot be saved. */
   readonly onWarning: (message: string) => Effect.Effect<void>
-  readonly events: AgentEvents.AgentEvents
+  /** Also receives every event (a turn run with `runTurnStream` streams them either way). */
+  readonly events?: AgentEvents.AgentEvents
   /** Route the session through a local compatibility server (`--vllm-endpoint` and friends). */
   readonly compat?: CompatServer.CompatFlags
   /** Working directory of the session and its tools (default: the process's). */

@@ -1,7 +1,6 @@
 /** ExecSubcommand: `tscodex exec [flags] [prompt|-]` and `tscodex exec resume`, compatible with `codex exec`. */
 import * as FileSystem from "@effect/platform/FileSystem"
 import { Console, Effect, Either, Ref } from "effect"
-import * as AgentEvents from "../../agent/AgentEvents.js"
 import { CodexConfig } from "../../config/CodexConfig.js"
 import * as Environment from "../../config/Environment.js"
 import { ContextManager } from "../../context/ContextManager.js"
@@ -14,8 +13,7 @@ import * as CommandSpecs from "../args/CommandSpecs.js"
 import * as Help from "../args/Help.js"
 import * as RunFlags from "../args/RunFlags.js"
 import { CliError, ExitWith } from "../CliError.js"
-import { changeDirectory, runTurn } from "../ExecMode.js"
-import { formatProgress } from "../ProgressView.js"
+import { changeDirectory, runTurn, stderrBlocks, stderrProgress } from "../ExecMode.js"
 import { processStdin, type Stdin } from "../PromptInput.js"
 import * as RootCommand from "../RootCommand.js"
 import * as GitCheck from "./GitCheck.js"
@@ -59,25 +57,18 @@ const readSchema = (path: string) =>
     })
   })
 
-/** Where the events go: JSONL on stdout, Codex-style sections on stderr, or the `[exec]` lines. */
-const makeSink = (flags: RunFlags.RunFlags, cwd: string, shell: string, color: boolean) => {
+/** How the turn's events are shown: JSONL on stdout, Codex-style sections on stderr, or the `[exec]` lines. */
+const makeRenderer = (flags: RunFlags.RunFlags, cwd: string, shell: string, color: boolean) => {
   if (flags.json) {
     const mapper = JsonlEvents.make({ cwd, shell })
     return {
       mapper,
-      sink: AgentEvents.make((event) => Effect.forEach(mapper.onEvent(event), (line) => Console.log(JSON.stringify(line)), { discard: true }))
+      render: (event: AgentEvent) => Effect.forEach(mapper.onEvent(event), (line) => Console.log(JSON.stringify(line)), { discard: true })
     }
   }
-  if (flags.progress === "plain") {
-    return {
-      sink: AgentEvents.make((event: AgentEvent) => {
-        const line = formatProgress(event)
-        return line === undefined ? Effect.void : Console.error(line)
-      })
-    }
-  }
+  if (flags.progress === "plain") return { render: stderrProgress }
   const view = HumanProgress.make({ cwd, shell, color })
-  return { view, sink: AgentEvents.make((event) => Effect.forEach(view.onEvent(event), (text) => Console.error(text), { discard: true })) }
+  return { view, render: (event: AgentEvent) => stderrBlocks(view.onEvent(event)) }
 }
 
 export interface ExecRun {
@@ -99,14 +90,13 @@ export const runExecTurn = (run: ExecRun) =>
     const bypass = flags.overrides["sandbox_mode"] === "danger-full-access" && flags.overrides["approval_policy"] === "never"
     const schema = run.outputSchema === undefined ? undefined : yield* readSchema(run.outputSchema)
     const color = HumanProgress.useColor(flags.color, process.stderr.isTTY === true, env.get("NO_COLOR"))
-    const { sink, mapper, view } = makeSink(flags, cwd, env.get("SHELL") || "/bin/bash", color)
+    const { render, mapper, view } = makeRenderer(flags, cwd, env.get("SHELL") || "/bin/bash", color)
     const stack = AgentStack.layer({
       ...RootCommand.runStackSettings(flags),
       ...(schema !== undefined ? { outputSchema: schema } : {}),
       ...(run.resume !== undefined ? { resume: run.resume } : {}),
       ...(run.ephemeral ? { rollouts: RolloutStore.layerMemory } : {}),
-      onWarning: (message) => Console.error(message),
-      events: sink
+      onWarning: (message) => Console.error(message)
     })
     const failed = yield* Ref.make(false)
     yield* Effect.gen(function* () {
@@ -124,6 +114,7 @@ export const runExecTurn = (run: ExecRun) =>
         words: [prompt],
         stdin: processStdin,
         images: flags.images,
+        render,
         ...(flags.outputLastMessage !== undefined ? { outputLastMessage: flags.outputLastMessage } : {})
       }).pipe(Effect.catchTag("CliError", (error) => Effect.zipRight(Ref.set(failed, true), Effect.fail(error))))
       if (view !== undefined) yield* Console.error(view.footer())
