@@ -13,8 +13,45 @@ const rowsOf = (text: string, columns: number): number =>
 /** Moves the cursor to the first row of an area of `rows` rows it is in, and erases to the end of the screen. */
 const eraseUp = (rowsAbove: number): string => `\r${rowsAbove > 0 ? `\x1b[${rowsAbove}A` : ""}\x1b[0J`
 
-export const make = (input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stdout): Terminal => {
+/** Whether a key typed while no prompt is open is text to keep for the next prompt. */
+const printable = (sequence: string | undefined, key: readline.Key): sequence is string =>
+  sequence !== undefined && key.ctrl !== true && key.meta !== true && !/[\x00-\x1f\x7f]/.test(sequence)
+
+export const make = (input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stdout): Terminal & {
+  /** Keys reach the session, not the terminal driver: Ctrl-C is a key, never a SIGINT, until `release`. */
+  readonly acquire: () => void
+  readonly release: () => void
+} => {
   let open: readline.Interface | undefined
+  /** Ends the open prompt with a result (Esc pressed in it). */
+  let finishOpen: ((result: ReadResult) => void) | undefined
+  /** Text typed while no prompt was open. */
+  let typedAhead = ""
+  const keyWaiters = new Set<(result: ReadResult) => void>()
+  let acquired = false
+  const rawMode = (on: boolean) => {
+    if (acquired && input.isTTY === true) input.setRawMode(on)
+  }
+  const onKey = (sequence: string | undefined, key: readline.Key | undefined) => {
+    if (key === undefined) return
+    if (open !== undefined) {
+      // Ctrl-C reaches the prompt as readline's SIGINT event.
+      if (key.name === "escape") finishOpen?.({ _tag: "Escape", typed: open.line })
+      return
+    }
+    const pressed: ReadResult | undefined = key.ctrl === true && key.name === "c"
+      ? { _tag: "Interrupt", typed: typedAhead }
+      : key.name === "escape"
+      ? { _tag: "Escape", typed: typedAhead }
+      : undefined
+    if (pressed !== undefined) {
+      if (pressed._tag === "Interrupt") typedAhead = ""
+      for (const waiter of keyWaiters) waiter(pressed)
+      return
+    }
+    if (key.name === "backspace") typedAhead = typedAhead.slice(0, -1)
+    else if (printable(sequence, key)) typedAhead += sequence
+  }
   const columns = () => output.columns ?? 80
 
   /**
@@ -44,39 +81,83 @@ export const make = (input: NodeJS.ReadStream = process.stdin, output: NodeJS.Wr
         rl.setPrompt(prompt)
         rl.prompt(true)
       }),
-    readLine: (prompt) =>
+    acquire: () => {
+      acquired = true
+      readline.emitKeypressEvents(input)
+      input.on("keypress", onKey)
+      rawMode(true)
+    },
+    release: () => {
+      input.off("keypress", onKey)
+      rawMode(false)
+      acquired = false
+      input.pause()
+    },
+    keyPressed: Effect.async<ReadResult>((resume) => {
+      const waiter = (result: ReadResult) => {
+        keyWaiters.delete(waiter)
+        resume(Effect.succeed(result))
+      }
+      keyWaiters.add(waiter)
+      return Effect.sync(() => keyWaiters.delete(waiter))
+    }),
+    readLine: (prompt, initial) =>
       Effect.async<ReadResult>((resume) => {
         const rl = readline.createInterface({ input, output, terminal: input.isTTY === true, prompt, historySize: 100 })
         open = rl
         let done = false
-        const finish = (result: ReadResult) => {
-          if (done) return
+        const close = () => {
           done = true
           open = undefined
+          finishOpen = undefined
           rl.close()
+          // Between prompts, keys still come to the session as keys.
+          rawMode(true)
+        }
+        const finish = (result: ReadResult) => {
+          if (done) return
+          if (output.isTTY === true && result._tag === "Escape") output.write(eraseUp(rl.getCursorPos().rows))
+          close()
           resume(Effect.succeed(result))
         }
+        finishOpen = finish
         rl.on("line", (text) => {
           // The submitted line is taken off the screen; the session echoes turns as `user> ...`.
           if (output.isTTY === true) output.write(`\x1b[${rowsOf(rl.getPrompt() + text, columns())}A${eraseUp(0)}`)
           finish({ _tag: "Line", text })
         })
-        rl.on("close", () => finish({ _tag: "Eof" }))
+        rl.on("close", () => {
+          // Ctrl-D on an empty line: the prompt goes, as it does for /exit.
+          if (!done && output.isTTY === true) output.write(eraseUp(rl.getCursorPos().rows))
+          finish({ _tag: "Eof" })
+        })
         rl.on("SIGINT", () => {
-          output.write("\n")
-          finish({ _tag: "Interrupt" })
+          // The prompt and its text are erased; the session says what the key did.
+          if (output.isTTY === true) output.write(eraseUp(rl.getCursorPos().rows))
+          finish({ _tag: "Interrupt", typed: rl.line })
         })
         rl.prompt()
+        const ahead = `${initial ?? ""}${typedAhead}`
+        typedAhead = ""
+        if (ahead !== "") rl.write(ahead)
         return Effect.sync(() => {
           if (done) return
-          done = true
-          open = undefined
           if (output.isTTY === true) output.write(eraseUp(rl.getCursorPos().rows))
-          rl.close()
+          close()
         })
       })
   }
 }
 
-/** The process terminal. */
-export const layer: Layer.Layer<Terminal> = Layer.sync(Terminal, () => make())
+/** The process terminal, taking the keyboard for as long as the layer lives. */
+export const layer: Layer.Layer<Terminal> = Layer.scoped(
+  Terminal,
+  Effect.acquireRelease(
+    Effect.sync(() => {
+      const terminal = make()
+      terminal.acquire()
+      return terminal
+    }),
+    (terminal) => Effect.sync(() => terminal.release())
+  )
+)

@@ -10,11 +10,18 @@ import type { View } from "./View.js"
 /** How often the open prompt checks for streamed text to hand over and redraws itself. */
 const POLL = "50 millis"
 
+/** How long after a Ctrl-C a second one ends the session. */
+export const QUIT_WINDOW_MILLIS = 2000
+/** Shown when Ctrl-C or Esc stopped a running turn. */
+export const INTERRUPTED = "■ Conversation interrupted - tell the model what to do differently."
+/** Shown after a Ctrl-C that did not clear typed text. */
+export const QUIT_HINT = "ctrl + c again to quit"
+
 /**
  * Waits for the next input. No prompt opens while assistant text streams; a prompt that sees text
  * streaming into it closes (losing half-typed input) and the text continues as normal output.
  */
-const readInput = (view: View, broker: UserPrompts.PromptBroker) =>
+const readInput = (view: View, broker: UserPrompts.PromptBroker, initial: string) =>
   Effect.gen(function* () {
     const terminal = yield* Terminal
     const model = view.model
@@ -30,12 +37,14 @@ const readInput = (view: View, broker: UserPrompts.PromptBroker) =>
     })
     while (true) {
       if (!model.inputActive && model.streaming) {
-        yield* Effect.sleep(POLL)
+        // Ctrl-C and Esc still stop the turn while its text streams with no prompt open.
+        const key = yield* Effect.raceFirst(Effect.as(Effect.sleep(POLL), Option.none<ReadResult>()), Effect.map(terminal.keyPressed, Option.some))
+        if (Option.isSome(key)) return key.value
         continue
       }
       yield* view.apply((m) => m.setInputActive(true))
       const prompt = yield* promptText
-      const result = yield* Effect.raceFirst(Effect.map(terminal.readLine(prompt), Option.some), streamStarted)
+      const result = yield* Effect.raceFirst(Effect.map(terminal.readLine(prompt, initial), Option.some), streamStarted)
       if (Option.isNone(result)) {
         yield* view.apply((m) => m.handOff())
         continue
@@ -46,8 +55,9 @@ const readInput = (view: View, broker: UserPrompts.PromptBroker) =>
   })
 
 /**
- * Runs the session until `/exit`, `/quit` or end of input, then lets queued work finish. Ctrl-C
- * interrupts the whole program.
+ * Runs the session until `/exit`, `/quit`, end of input (Ctrl-D) or a second Ctrl-C within
+ * QUIT_WINDOW_MILLIS, then lets queued work finish. Ctrl-C or Esc during a turn stops it at once;
+ * Ctrl-C on a line with text only clears it.
  */
 export const run = (view: View, options: Session.SessionOptions) =>
   Effect.scoped(
@@ -57,11 +67,40 @@ export const run = (view: View, options: Session.SessionOptions) =>
       const broker = yield* UserPrompts.makeBroker(options.questionTimeout)
       yield* UserPrompts.install(broker, (lines) => view.apply((m) => lines.flatMap((text) => m.line(text))))
       yield* view.apply((m) => BANNER.flatMap((text) => m.line(text)))
+      const say = (text: string, kind: "error" | "status") => view.apply((m) => m.line(text, kind))
+      /** Stops the running turn (its calls get aborted outputs) and drops queued work. */
+      const interrupt = Effect.gen(function* () {
+        if (!(yield* runtime.busy)) return
+        yield* runtime.interruptTurn
+        yield* say(INTERRUPTED, "error")
+      })
+      let initial = ""
+      let armedAt: number | undefined
       while (true) {
-        const input = yield* readInput(view, broker)
+        const input = yield* readInput(view, broker, initial)
+        initial = ""
+        if (input._tag === "Escape") {
+          yield* interrupt
+          initial = input.typed
+          continue
+        }
+        if (input._tag === "Interrupt") {
+          if (input.typed !== "") {
+            armedAt = undefined
+            continue
+          }
+          const now = yield* Clock.currentTimeMillis
+          if (armedAt !== undefined && now - armedAt <= QUIT_WINDOW_MILLIS) {
+            yield* runtime.interruptTurn
+            break
+          }
+          armedAt = now
+          yield* interrupt
+          yield* say(QUIT_HINT, "status")
+          continue
+        }
         // A line typed while a tool waits for an answer is that answer.
         if (yield* broker.offer(input)) continue
-        if (input._tag === "Interrupt") return yield* Effect.interrupt
         if (input._tag === "Eof") break
         const text = input.text.trim()
         if (text === "") continue

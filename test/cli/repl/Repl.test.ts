@@ -37,13 +37,6 @@ describe("interactive session", () => {
       }
     }))
 
-  it.scoped("Ctrl-C ends the session as an interruption", () =>
-    Effect.gen(function* () {
-      const repl = yield* startRepl([ModelClient.items(assistantMessage("done"))])
-      const exit = yield* repl.finish(Terminal.interrupt)
-      expect(Exit.isInterrupted(exit)).toBe(true)
-    }))
-
   it.scoped("typing while a turn runs steers it at the next boundary", () =>
     Effect.gen(function* () {
       const { release, replies, started } = yield* blockedFirst

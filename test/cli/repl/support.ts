@@ -40,6 +40,10 @@ export interface ReplOptions {
   readonly askTool?: boolean
   /** How long a tool's question waits (default five minutes). */
   readonly questionTimeout?: string
+  /** Changes the scripted client (a stream that never ends, say). */
+  readonly wrapClient?: (client: ModelClient.ModelClient) => ModelClient.ModelClient
+  /** More tools offered besides echo. */
+  readonly tools?: ReadonlyArray<Tool.Tool>
 }
 
 /** Starts a session in the background; type into it and read what it printed. */
@@ -47,12 +51,17 @@ export const startRepl = (replies: Parameters<typeof ModelClient.makeScripted>[0
   Effect.gen(function* () {
     const scripted = yield* ModelClient.makeScripted(replies, { model: options.model ?? "demo-model" })
     const listModels = options.listModels ?? (options.models === undefined ? undefined : Effect.succeed(options.models))
-    const client: ModelClient.ModelClient = listModels === undefined ? scripted.client : { ...scripted.client, listModels }
+    const listed: ModelClient.ModelClient = listModels === undefined ? scripted.client : { ...scripted.client, listModels }
+    const client = options.wrapClient?.(listed) ?? listed
     const terminal = yield* Terminal.makeScripted()
     const view = yield* View.make(terminal.terminal, { colors: false, contextWindow: options.contextWindow })
     const userInput = yield* UserInput.make()
     const permissions = yield* PermissionRequests.make()
-    const tools = options.askTool === true ? [echo, RequestUserInput.make(userInput, { defaultModeAllowed: true })] : [echo]
+    const tools = [
+      echo,
+      ...(options.askTool === true ? [RequestUserInput.make(userInput, { defaultModeAllowed: true })] : []),
+      ...(options.tools ?? [])
+    ]
     const services = Layer.mergeAll(
       Layer.succeed(ModelClient.ModelClient, client),
       ToolRegistry.layer(tools),

@@ -1,0 +1,109 @@
+/** Ctrl-C and Ctrl-D in the built CLI's interactive session on a real pseudo-terminal (tmux). */
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import * as NodeFs from "node:fs"
+import { CLI_PATH } from "../../support/Cli.js"
+import { awaitGone, isAlive } from "../../support/Processes.js"
+import * as Tmux from "../../support/Tmux.js"
+import { inputOf, jsonLines, KEY_VARIABLE, setup } from "../../e2e/support.js"
+
+const readText = (path: string) => (NodeFs.existsSync(path) ? NodeFs.readFileSync(path, "utf8") : "")
+
+/**
+ * Host pids of live processes whose command line is exactly `argv` (a pid written by the command
+ * itself may be one of a sandbox's pid namespace).
+ */
+const pidsRunning = (argv: ReadonlyArray<string>): ReadonlyArray<number> =>
+  NodeFs.readdirSync("/proc").flatMap((name) => {
+    if (!/^\d+$/.test(name)) return []
+    try {
+      const cmdline = NodeFs.readFileSync(`/proc/${name}/cmdline`, "utf8")
+      return cmdline === `${argv.join("\0")}\0` && isAlive(Number(name)) ? [Number(name)] : []
+    } catch {
+      return []
+    }
+  })
+
+/** The CLI in the workspace, then its exit status, then a pause so the screen stays to be read. */
+const cliCommand = (h: { readonly home: string; readonly workspace: string; readonly configPath: string }) =>
+  `cd '${h.workspace}' && env CODEX_HOME='${h.home}' ${KEY_VARIABLE}=test-key TSCODEX_NO_COLOR=1 TERM=xterm SHELL=/bin/bash ` +
+  `'${process.execPath}' '${CLI_PATH}' --config '${h.configPath}'; echo EXIT=$?; sleep 30`
+
+describe.skipIf(!Tmux.hasTmux)("interrupts on a terminal (tmux)", () => {
+  it.scopedLive("Ctrl-C during a command stops it at once; the next turn sends its aborted output", () =>
+    Effect.gen(function* () {
+      const fs = yield* FileSystem.FileSystem
+      const marks = NodeFs.realpathSync(yield* fs.makeTempDirectoryScoped({ prefix: "tscodex-ctrlc-" }))
+      const pidFile = `${marks}/sleep.pid`
+      // A duration no other test uses, to find this very process.
+      const seconds = `30.${process.pid}`
+      const h = yield* setup([
+        {
+          type: "function_calls",
+          calls: [{ name: "exec_command", call_id: "call_sleep", arguments: { cmd: `echo $$ > '${pidFile}'; exec sleep ${seconds}`, yield_time_ms: 60000 } }]
+        },
+        { type: "message", text: "AFTER" }
+      ])
+      const started = () => readText(pidFile).trim() !== ""
+      yield* Effect.addFinalizer(() =>
+        Effect.sync(() => pidsRunning(["sleep", seconds]).forEach((pid) => process.kill(pid, "SIGKILL")))
+      )
+      const term = yield* Tmux.start("ctrlc", cliCommand(h))
+      yield* term.until((s) => s.includes("tscodex interactive mode."), "the banner")
+      yield* term.send("Run the command.", "Enter")
+      yield* term.until(() => started(), "the command to start")
+      const sleeping = pidsRunning(["sleep", seconds])
+      expect(sleeping.length).toBe(1)
+      yield* term.send("C-c")
+      yield* term.until((s) => s.includes("Conversation interrupted"), "the interrupt")
+      expect(yield* awaitGone(sleeping[0]!)).toBe(true)
+      yield* term.send("Go on.", "Enter")
+      yield* term.until((s) => s.includes("assistant> AFTER"), "the follow-up answer")
+      yield* term.send("C-d")
+      const screen = yield* term.until((s) => s.includes("EXIT="), "the end of the program")
+      expect(Tmux.linesOf(screen)).toEqual([
+        "tscodex interactive mode. Type /exit to quit.",
+        "Extra commands: /history, /title, /model, /resume, /compact",
+        "Session: Run the command.",
+        "user> Run the command.",
+        "■ Conversation interrupted - tell the model what to do differently.",
+        "ctrl + c again to quit",
+        "user> Go on.",
+        "assistant> AFTER",
+        "EXIT=0"
+      ])
+      const posts = yield* h.posts
+      expect(posts.length).toBe(2)
+      const output = inputOf(posts[1]).find((i) => i.type === "function_call_output")
+      expect(output?.call_id).toBe("call_sleep")
+      expect(String(output?.output)).toMatch(/^Wall time: \d+\.\d seconds\naborted by user$/)
+      const [rollout] = yield* h.rollouts
+      const recorded = jsonLines(readText(rollout!)).map((r) => r.payload as Record<string, unknown>)
+      expect(recorded.some((p) => p.type === "function_call_output" && p.call_id === "call_sleep")).toBe(true)
+    }).pipe(Effect.provide(NodeContext.layer)), 40_000)
+
+  it.scopedLive("at an idle prompt Ctrl-C clears the line, a second one within 2 s exits; Ctrl-D exits", () =>
+    Effect.gen(function* () {
+      const h = yield* setup([{ type: "message", text: "unused" }])
+      const term = yield* Tmux.start("idle", cliCommand(h))
+      yield* term.until((s) => s.includes("tscodex interactive mode."), "the banner")
+      yield* term.send("half typed")
+      yield* term.until((s) => /^tsco\S*> half typed$/m.test(s), "the typed text")
+      yield* term.send("C-c")
+      yield* term.until((s) => !s.includes("half typed") && /^tsco\S*>\s*$/m.test(s), "the line to be cleared")
+      yield* term.send("C-c")
+      yield* term.until((s) => s.includes("ctrl + c again to quit"), "the quit hint")
+      yield* term.send("C-c")
+      const screen = yield* term.until((s) => s.includes("EXIT="), "the end of the program")
+      expect(Tmux.linesOf(screen).slice(-2)).toEqual(["ctrl + c again to quit", "EXIT=0"])
+      expect((yield* h.posts).length).toBe(0)
+
+      const again = yield* Tmux.start("eof", cliCommand(h))
+      yield* again.until((s) => s.includes("tscodex interactive mode."), "the banner")
+      yield* again.send("C-d")
+      const ended = yield* again.until((s) => s.includes("EXIT="), "the end of the program")
+      expect(Tmux.linesOf(ended).at(-1)).toBe("EXIT=0")
+    }).pipe(Effect.provide(NodeContext.layer)), 40_000)
+})

@@ -1,0 +1,73 @@
+/** Ctrl-C (SIGINT) in one-shot mode on the built CLI: exit 130, no command left running, a rollout that resumes. */
+import * as Command from "@effect/platform/Command"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Schedule } from "effect"
+import * as NodeFs from "node:fs"
+import { CLI_PATH } from "../support/Cli.js"
+import { awaitGone, isAlive } from "../support/Processes.js"
+import { inputOf, jsonLines, KEY_VARIABLE, setup } from "./support.js"
+
+const readText = (path: string) => (NodeFs.existsSync(path) ? NodeFs.readFileSync(path, "utf8") : "")
+
+/** Host pids of live processes whose command line is exactly `argv`. */
+const pidsRunning = (argv: ReadonlyArray<string>): ReadonlyArray<number> =>
+  NodeFs.readdirSync("/proc").flatMap((name) => {
+    if (!/^\d+$/.test(name)) return []
+    try {
+      const cmdline = NodeFs.readFileSync(`/proc/${name}/cmdline`, "utf8")
+      return cmdline === `${argv.join("\0")}\0` && isAlive(Number(name)) ? [Number(name)] : []
+    } catch {
+      return []
+    }
+  })
+
+/** Polls (50 ms apart, about 15 s at most) until `check` holds. */
+const until = (check: () => boolean, what: string) =>
+  Effect.suspend(() => (check() ? Effect.void : Effect.fail(what))).pipe(
+    Effect.retry(Schedule.spaced("50 millis").pipe(Schedule.intersect(Schedule.recurs(300)))),
+    Effect.orDieWith((w) => new Error(`timed out waiting for ${w}`))
+  )
+
+describe("Ctrl-C in one-shot mode", () => {
+  it.scopedLive("SIGINT while a command runs exits 130, stops the command, and resume sends the aborted output", () =>
+    Effect.gen(function* () {
+      const fs = yield* FileSystem.FileSystem
+      const marks = NodeFs.realpathSync(yield* fs.makeTempDirectoryScoped({ prefix: "tscodex-sigint-" }))
+      const pidFile = `${marks}/sleep.pid`
+      const seconds = `30.${process.pid}`
+      const h = yield* setup([
+        {
+          type: "function_calls",
+          calls: [{ name: "exec_command", call_id: "call_sleep", arguments: { cmd: `echo $$ > '${pidFile}'; exec sleep ${seconds}`, yield_time_ms: 60000 } }]
+        },
+        { type: "message", text: "after resume" }
+      ])
+      yield* Effect.addFinalizer(() =>
+        Effect.sync(() => pidsRunning(["sleep", seconds]).forEach((pid) => process.kill(pid, "SIGKILL")))
+      )
+      const command = Command.make(process.execPath, CLI_PATH, "run it").pipe(
+        Command.env({ PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/nonexistent-home", CODEX_HOME: h.home, [KEY_VARIABLE]: "k", SHELL: "/bin/bash" }),
+        Command.workingDirectory(h.workspace)
+      )
+      const proc = yield* Command.start(command)
+      yield* until(() => readText(pidFile).trim() !== "", "the command to start")
+      const sleeping = pidsRunning(["sleep", seconds])
+      expect(sleeping.length).toBe(1)
+      yield* proc.kill("SIGINT")
+      expect(Number(yield* proc.exitCode)).toBe(130)
+      expect(yield* awaitGone(sleeping[0]!)).toBe(true)
+
+      // The rollout already answers the call, so a resume sends that answer.
+      const [rollout] = yield* h.rollouts
+      const payloads = jsonLines(readText(rollout!)).map((r) => r.payload as Record<string, unknown>)
+      const recorded = payloads.find((p) => p.type === "function_call_output" && p.call_id === "call_sleep")
+      expect(String(recorded?.output)).toMatch(/aborted by user$/)
+      const resumed = yield* h.cli(["resume", "--last", "again"])
+      expect(resumed.exitCode).toBe(0)
+      expect(resumed.stdout).toBe("after resume\n")
+      const sent = inputOf((yield* h.posts)[1]).filter((i) => i.type === "function_call_output")
+      expect(sent).toEqual([{ type: "function_call_output", call_id: "call_sleep", output: recorded?.output }])
+    }).pipe(Effect.provide(NodeContext.layer)), 60_000)
+})
