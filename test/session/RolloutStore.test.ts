@@ -94,6 +94,19 @@ describe("RolloutStore.create", () => {
       })
     ))
 
+  it.scoped("creates the rollout readable and writable by its owner only (0600), even with a umask of 0", () =>
+    withHome((home, fs) =>
+      Effect.gen(function* () {
+        // with umask 0 a file created without an explicit mode would be 0666
+        yield* Effect.acquireRelease(Effect.sync(() => process.umask(0)), (old) => Effect.sync(() => process.umask(old)))
+        const store = yield* RolloutStore.make(home)
+        const session = yield* store.create(meta)
+        yield* session.recorder.appendHistoryItems([Items.userMessage("secret")])
+        yield* session.flush
+        expect((yield* fs.stat(session.path)).mode & 0o777).toBe(0o600)
+      })
+    ))
+
   it.scoped("drains queued records when its scope closes, without an explicit flush", () =>
     withHome((home) =>
       Effect.gen(function* () {

@@ -45,7 +45,7 @@ const startServer = (backendUrl: string, graceSeconds: number) =>
   startProcess(process.execPath, [
     CLI_PATH, "responses-server", "--port", "0", "--outcomming-base-url", backendUrl,
     "--shutdown-grace-seconds", String(graceSeconds)
-  ], /listening on http:\/\/127\.0\.0\.1:(\d+)/, { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/nonexistent-home" }).pipe(
+  ], /listening on http:\/\/127\.0\.0\.1:(\d+) \(POST/, { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/nonexistent-home" }).pipe(
     Effect.map((proc) => ({ ...proc, port: Number(proc.match[1]) }))
   )
 

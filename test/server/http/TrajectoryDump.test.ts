@@ -52,6 +52,17 @@ describe("TrajectoryDump", () => {
       expect(records.map((r) => r.tokens)).toEqual([{ prefill: [], decode: [] }])
     }).pipe(Effect.provide(NodeContext.layer)))
 
+  it.scopedLive("creates dump.jsonl readable and writable by its owner only (0600), even with a umask of 0", () =>
+    Effect.gen(function* () {
+      const fs = yield* FileSystem.FileSystem
+      const dir = yield* fs.makeTempDirectoryScoped({ prefix: "tscodex-dump-" })
+      // with umask 0 a file created without an explicit mode would be 0666
+      yield* Effect.acquireRelease(Effect.sync(() => process.umask(0)), (old) => Effect.sync(() => process.umask(old)))
+      const dump = yield* TrajectoryDump.make(dir)
+      yield* dump.append({ prefill: [1], decode: [2], sendTimestamp: 1 })
+      expect((yield* fs.stat(`${dir}/${TrajectoryDump.FILE_NAME}`)).mode & 0o777).toBe(0o600)
+    }).pipe(Effect.provide(NodeContext.layer)))
+
   it.scopedLive("without the variable nothing is asked for", () =>
     Effect.gen(function* () {
       const fake = yield* FakeChatServer.make({ chat: [chatReply(FakeChatServer.textChunks("x"))] })
