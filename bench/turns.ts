@@ -92,7 +92,7 @@ export interface TurnRun extends ProcessMeasure {
 export const runTurn = async (
   program: Program,
   turn: TurnCase,
-  options: { readonly codexBin?: string; readonly tls?: { key: string; cert: string; caFile: string } } = {}
+  options: { readonly codexBin?: string; readonly cli?: string; readonly tls?: { key: string; cert: string; caFile: string } } = {}
 ): Promise<TurnRun> => {
   const server: WireServer = await startWireServer({
     script: turn.turns,
@@ -110,7 +110,7 @@ export const runTurn = async (
       program === "tscodex"
         ? (writeFileSync(join(home, "config.toml"), tscodexConfig(server.url)),
           (started = performance.now()),
-          await runMeasured({ command: process.execPath, args: [cli, PROMPT], env, cwd: workspace }))
+          await runMeasured({ command: process.execPath, args: [options.cli ?? cli, PROMPT], env, cwd: workspace }))
         : (writeFileSync(join(home, "config.toml"), codexConfig(server.url)),
           (started = performance.now()),
           await runMeasured({

@@ -1,6 +1,8 @@
-// Bundles the CLI and the library into dist/ with esbuild, so start-up loads one file plus shared
-// chunks; code only some commands need (the compatibility server, doctor, the interactive session)
-// sits in chunks loaded when those run.
+// Bundles the CLI and the library into dist/ with esbuild. The CLI is one classic script (dist/cli.cjs)
+// started by a small loader (dist/tscodex.js) that compiles it from a V8 code cache, since Node 20 cannot
+// cache the compilation of ES modules; code only some commands need is evaluated when those run.
+import { createHash } from "node:crypto"
+import { readFileSync, rmSync } from "node:fs"
 import { build } from "esbuild"
 
 const common = {
@@ -15,12 +17,28 @@ const common = {
   logLevel: "warning"
 }
 
+// left by earlier builds that split the CLI into ES module chunks
+for (const old of ["dist/chunks", "dist/tscodex.js.map"]) rmSync(old, { recursive: true, force: true })
+// The program, wrapped as a CommonJS module function (strict, as the ES module sources are) for the loader.
 await build({
   ...common,
-  entryPoints: { tscodex: "src/bin/tscodex.ts" },
-  outdir: "dist",
-  splitting: true,
-  chunkNames: "chunks/[name]-[hash]",
-  banner: { js: "#!/usr/bin/env node\n" + common.banner.js }
+  format: "cjs",
+  entryPoints: ["src/bin/tscodex.ts"],
+  outfile: "dist/cli.cjs",
+  define: { "import.meta.url": "__tscodexModuleUrl" },
+  supported: { "dynamic-import": false }, // import() of an external package becomes require(): vm.Script has no module loader
+  banner: {
+    js: "(function (exports, require, module, __filename, __dirname) {\"use strict\"; const __tscodexModuleUrl = require(\"node:url\").pathToFileURL(__filename).href;"
+  },
+  footer: { js: "})" }
+})
+const bundleHash = createHash("sha256").update(readFileSync("dist/cli.cjs")).digest("hex").slice(0, 16)
+await build({
+  ...common,
+  entryPoints: ["src/bin/launch.ts"],
+  outfile: "dist/tscodex.js",
+  sourcemap: false,
+  define: { __TSCODEX_BUNDLE_HASH__: JSON.stringify(bundleHash) },
+  banner: { js: "#!/usr/bin/env node" }
 })
 await build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.js" })

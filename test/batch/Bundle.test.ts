@@ -1,36 +1,34 @@
-/** The built CLI keeps batch code (SQL, libsql, the cluster engine) out of what a one-shot turn loads. */
+/** The built CLI keeps batch code (SQL, libsql, the cluster engine) out of what a one-shot start evaluates. */
 import { describe, expect, it } from "@effect/vitest"
+import { spawnSync } from "node:child_process"
 import * as NodeFs from "node:fs"
+import * as NodeOs from "node:os"
 import * as NodePath from "node:path"
 import { CLI_PATH } from "../support/Cli.js"
 
-/** Files loaded at start-up: the entry and the chunks it imports statically, transitively. */
-const staticallyLoaded = (entry: string): ReadonlyArray<string> => {
-  const seen = new Set<string>()
-  const visit = (file: string) => {
-    if (seen.has(file)) return
-    seen.add(file)
-    const text = NodeFs.readFileSync(file, "utf8")
-    for (const match of text.matchAll(/(?:from|import)\s*"(\.[^"]+)"/g)) visit(NodePath.resolve(NodePath.dirname(file), match[1]!))
+const hook = NodePath.resolve(import.meta.dirname, "../support/recordRequires.cjs")
+
+/** The modules the built CLI required while running with `args`. */
+const requiredBy = (args: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const dir = NodeFs.mkdtempSync(NodePath.join(NodeOs.tmpdir(), "tscodex-bundle-"))
+  try {
+    const out = NodePath.join(dir, "requires")
+    const result = spawnSync(process.execPath, ["--require", hook, CLI_PATH, ...args], {
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, CODEX_HOME: dir, TSCODEX_TEST_REQUIRES_OUT: out },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    expect(result.status, String(result.stderr)).toBe(0)
+    return NodeFs.readFileSync(out, "utf8").split("\n")
+  } finally {
+    NodeFs.rmSync(dir, { recursive: true, force: true })
   }
-  visit(entry)
-  return [...seen]
 }
 
-/** Text only batch code carries, minified or not. */
-const MARKERS = ["tscodex_batch_tasks", "@libsql/client", "@effect/sql/SqlClient", "@effect/cluster/", "@effect/workflow/"]
-
 describe("the bundle", () => {
-  it("a one-shot start loads no batch code; the batch chunk has it", () => {
-    const loaded = staticallyLoaded(CLI_PATH)
-    expect(loaded.length).toBeGreaterThan(1)
-    for (const file of loaded) {
-      const text = NodeFs.readFileSync(file, "utf8")
-      for (const marker of MARKERS) expect(text.includes(marker), `${marker} in ${file}`).toBe(false)
-    }
-    const chunks = NodePath.join(NodePath.dirname(CLI_PATH), "chunks")
-    const lazy = NodeFs.readdirSync(chunks).filter((name) => name.endsWith(".js")).map((name) => NodeFs.readFileSync(NodePath.join(chunks, name), "utf8"))
-    expect(lazy.some((text) => text.includes("tscodex_batch_tasks"))).toBe(true)
-    expect(lazy.some((text) => text.includes("@effect/sql/SqlClient"))).toBe(true)
+  it("a one-shot start evaluates no batch code; the batch command does", () => {
+    const atStart = requiredBy(["--help"])
+    expect(atStart).toContain("node:http")
+    expect(atStart.filter((name) => name.includes("libsql"))).toEqual([])
+    expect(requiredBy(["batch", "--help"])).toContain("@libsql/client")
   })
 })
