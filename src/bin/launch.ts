@@ -13,11 +13,21 @@ import * as Vm from "node:vm"
 /** Content hash of dist/cli.cjs, filled in by scripts/build.mjs. */
 declare const __TSCODEX_BUNDLE_HASH__: string
 
+/** FNV-1a of a string, in hex: enough to tell apart the option sets one machine runs node with. */
+const shortHash = (text: string): string => {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193)
+  return (hash >>> 0).toString(16)
+}
+
 const bundle = fileURLToPath(new URL("./cli.cjs", import.meta.url))
 const prefix = "cli-"
 const suffix = ".v8cache"
-// A cache is only valid for this bundle, this V8 and this machine architecture (V8 also checks itself).
-const cacheName = `${prefix}${__TSCODEX_BUNDLE_HASH__}-${process.versions.v8}-${process.arch}${suffix}`
+// A cache is only valid for this bundle, this V8 and this machine architecture (V8 also checks itself),
+// and V8 refuses one made under other V8 options: each option set gets its own file instead of rewriting one.
+const options = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" ").trim()
+const build = `${prefix}${__TSCODEX_BUNDLE_HASH__}-${process.versions.v8}-${process.arch}-`
+const cacheName = `${build}${options === "" ? "0" : shortHash(options)}${suffix}`
 const enabled = (process.env.TSCODEX_CODE_CACHE ?? "").trim() !== "0"
 
 /** Folders that may hold the cache, in order: next to the bundle, then `$CODEX_HOME/cache` (only when that home exists). */
@@ -52,7 +62,7 @@ const writeCache = (data: Buffer): void => {
       Fs.renameSync(temp, Path.join(dir, cacheName))
       // caches of other builds or Node versions are never read again
       for (const name of Fs.readdirSync(dir)) {
-        if (name !== cacheName && name.startsWith(prefix) && name.endsWith(suffix)) Fs.rmSync(Path.join(dir, name), { force: true })
+        if (!name.startsWith(build) && name.startsWith(prefix) && name.endsWith(suffix)) Fs.rmSync(Path.join(dir, name), { force: true })
       }
       return
     } catch {

@@ -22,8 +22,8 @@ const install = () => {
   return { bin, home: NodePath.join(root, "home") }
 }
 
-const run = (bin: string, home: string, extra: Record<string, string> = {}) => {
-  const result = spawnSync(process.execPath, [NodePath.join(bin, "tscodex.js"), "--help"], {
+const run = (bin: string, home: string, extra: Record<string, string> = {}, nodeOptions: ReadonlyArray<string> = []) => {
+  const result = spawnSync(process.execPath, [...nodeOptions, NodePath.join(bin, "tscodex.js"), "--help"], {
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, CODEX_HOME: home, ...extra },
     encoding: "utf8"
   })
@@ -45,6 +45,17 @@ describe("the code cache of the built CLI", () => {
     expect(NodeFs.statSync(NodePath.join(bin, name!)).mtimeMs).toBe(written)
     expect(NodeFs.readdirSync(bin).filter((file) => file.endsWith(".tmp"))).toEqual([])
     expect(NodeFs.existsSync(home)).toBe(false)
+  })
+
+  it("keeps one cache per set of node options, so alternating them does not rewrite a cache each run", () => {
+    const { bin, home } = install()
+    const expected = run(bin, home)
+    const [plain] = caches(bin)
+    const written = NodeFs.statSync(NodePath.join(bin, plain!)).mtimeMs
+    expect(run(bin, home, {}, ["--stack-size=2000"])).toBe(expected)
+    expect(caches(bin)).toHaveLength(2)
+    expect(run(bin, home)).toBe(expected)
+    expect(NodeFs.statSync(NodePath.join(bin, plain!)).mtimeMs).toBe(written)
   })
 
   it("a damaged cache is ignored and replaced", () => {
