@@ -44,9 +44,14 @@ export const timezoneName = (env: Environment, fs: FileSystem.FileSystem): Effec
     return runtimeZone !== undefined && runtimeZone !== "" ? runtimeZone : "Etc/UTC"
   })
 
+/** Zone names that are UTC itself (no offset, ever). */
+const UTC_ZONES = new Set(["UTC", "Etc/UTC", "GMT", "Etc/GMT", "UCT", "Etc/UCT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu", "Etc/GMT+0", "Etc/GMT-0", "Etc/GMT0", "GMT+0", "GMT-0", "GMT0", "Greenwich", "Etc/Greenwich"])
+
 /** The calendar date (`YYYY-MM-DD`) at `millis` in `timezone` (the process's zone when the name is unknown). */
 export const calendarDate = (millis: number, timezone: string): string => {
   const zone = timezone.startsWith(":") ? timezone.slice(1) : timezone
+  // UTC needs no time-zone data: the first Intl.DateTimeFormat costs tens of milliseconds of start-up
+  if (UTC_ZONES.has(zone)) return new Date(millis).toISOString().slice(0, 10)
   const options: Intl.DateTimeFormatOptions = { year: "numeric", month: "2-digit", day: "2-digit" }
   const parts = new Intl.DateTimeFormat("en-US", isKnownZone(zone) ? { ...options, timeZone: zone } : options)
     .formatToParts(new Date(millis))

@@ -37,6 +37,18 @@ describe("EnvironmentContext", () => {
     expect(EnvironmentContext.calendarDate(instant, "Not/AZone")).toMatch(/^\d{4}-\d{2}-\d{2}$/)
   })
 
+  it("UTC names give the date Intl gives for them, either side of midnight", () => {
+    const names = ["UTC", "Etc/UTC", "GMT", "Etc/GMT", "UCT", "Etc/UCT", "Universal", "Zulu", "GMT0", "Etc/GMT-0", "Greenwich"]
+    const instants = [Date.UTC(2026, 11, 31, 23, 59, 59), Date.UTC(2027, 0, 1, 0, 0, 0), Date.UTC(2024, 1, 29, 12, 0, 0)]
+    for (const zone of names) {
+      for (const instant of instants) {
+        const viaIntl = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant)
+        expect(EnvironmentContext.calendarDate(instant, zone), `${zone} at ${instant}`).toBe(viaIntl)
+        expect(EnvironmentContext.calendarDate(instant, `:${zone}`)).toBe(viaIntl)
+      }
+    }
+  })
+
   it("renders the block with two-space indentation", () => {
     expect(EnvironmentContext.render({ cwd: "/w", shell: "bash", currentDate: "2026-11-23", timezone: "Etc/UTC" })).toBe(
       "<environment_context>\n  <cwd>/w</cwd>\n  <shell>bash</shell>\n  <current_date>2026-11-23</current_date>\n  <timezone>Etc/UTC</timezone>\n</environment_context>"
