@@ -1,5 +1,5 @@
 /** Approvals: approval_policy, and asking the user (through a front end's prompter) before a command runs. */
-import { Context, Data, Effect, Either, Layer, Ref } from "effect"
+import { Context, Data, Effect, Either, Layer, Option, Ref, type Scope } from "effect"
 import { CodexConfig } from "../config/CodexConfig.js"
 
 /** The approval policies, as Codex names them. */
@@ -72,26 +72,42 @@ export interface Approvals {
   readonly policy: ApprovalPolicy
   /** True when the user allowed the command (now, or earlier for the whole session). */
   readonly request: (request: ApprovalRequest) => Effect.Effect<boolean>
+  /**
+   * Installs the prompter that answers from now on, replacing the previous one; `undefined`
+   * removes it (then nobody can answer and every request is denied). Ignored in one-shot mode.
+   */
+  readonly setPrompter: (prompter: Prompter | undefined) => Effect.Effect<void>
 }
 export const Approvals = Context.GenericTag<Approvals>("tscodex/Approvals")
 
 /**
  * Approvals with `policy`, asking `prompter`. Without a prompter nobody can answer and every
  * request is denied. Commands approved for the session are remembered by their exact text.
+ * `fixed` keeps the prompter as given (one-shot runs never get one).
  */
-export const make = (policy: ApprovalPolicy, prompter: Prompter | undefined): Effect.Effect<Approvals> =>
+export const make = (policy: ApprovalPolicy, prompter: Prompter | undefined, fixed = false): Effect.Effect<Approvals> =>
   Effect.gen(function*() {
     const approvedForSession = yield* Ref.make<ReadonlySet<string>>(new Set())
+    const current = yield* Ref.make(Option.fromNullable(prompter))
+    // One question at a time, and the session's approvals are checked once it is this one's turn:
+    // a command asked about twice in parallel is asked once when the first answer is "always".
+    const turn = yield* Effect.makeSemaphore(1)
     const request = (request: ApprovalRequest) =>
-      Effect.gen(function*() {
+      turn.withPermits(1)(Effect.gen(function*() {
         if ((yield* Ref.get(approvedForSession)).has(request.command)) return true
-        if (prompter === undefined) return false
-        const decision = yield* prompter.ask(request)
+        const installed = yield* Ref.get(current)
+        if (Option.isNone(installed)) return false
+        const decision = yield* installed.value.ask(request)
         if (decision === "approve-for-session") yield* Ref.update(approvedForSession, (set) => new Set(set).add(request.command))
         return decision !== "deny"
-      })
-    return { policy, request }
+      }))
+    const setPrompter = (next: Prompter | undefined) => fixed ? Effect.void : Ref.set(current, Option.fromNullable(next))
+    return { policy, request, setPrompter }
   })
+
+/** Installs `prompter` for the lifetime of the current Scope (an interactive session asks only while it runs). */
+export const installScoped = (approvals: Approvals, prompter: Prompter): Effect.Effect<void, never, Scope.Scope> =>
+  Effect.acquireRelease(approvals.setPrompter(prompter), () => approvals.setPrompter(undefined))
 
 /**
  * The live service. `oneShot` is the non-interactive mode: as in `codex exec`, nobody is asked
@@ -101,7 +117,11 @@ export const layer = (options: {
   readonly policy: ApprovalPolicy
   readonly oneShot: boolean
   readonly prompter?: Prompter | undefined
-}) => Layer.effect(Approvals, make(options.oneShot ? "never" : options.policy, options.oneShot ? undefined : options.prompter))
+}) =>
+  Layer.effect(
+    Approvals,
+    make(options.oneShot ? "never" : options.policy, options.oneShot ? undefined : options.prompter, options.oneShot)
+  )
 
 /**
  * The policy of config.toml (`approval_policy`, default `never`); an unknown name is an error.

@@ -22,15 +22,20 @@ export const make = (options: {
     const approvals = yield* Approvals.make(options.policy ?? "never", {
       ask: (request) => Ref.update(asked, (all) => [...all, request]).pipe(Effect.as(answers.shift() ?? "deny"))
     })
-    const wrap = options.wrap ?? ((argv) => Effect.succeed(argv))
-    const sandbox: Sandbox.Sandbox = {
-      policy: { mode: "workspace-write", writableRoots: [], networkAccess: false },
-      explicit: true,
-      availability: Sandbox.Availability.Available({ bwrap: "/usr/bin/bwrap" }),
-      startupWarning: undefined,
-      wrap: (argv, cwd) =>
-        wrap(argv, cwd).pipe(Effect.mapError((error) => new Sandbox.SandboxError({ reason: "Unavailable", message: error.message }))),
-      writeRefusal: () => undefined
-    }
+    const sandbox = fakeSandbox(options.wrap)
     return { gate: CommandGate.make(sandbox, approvals), asked: Ref.get(asked) }
   })
+
+/** A workspace-write "sandbox" whose wrapping is `wrap` (default: the command unchanged). */
+export const fakeSandbox = (
+  wrap: (argv: readonly [string, ...Array<string>], cwd: string) => Effect.Effect<readonly [string, ...Array<string>], { readonly message: string }> =
+    (argv) => Effect.succeed(argv)
+): Sandbox.Sandbox => ({
+  policy: { mode: "workspace-write", writableRoots: [], networkAccess: false },
+  explicit: true,
+  availability: Sandbox.Availability.Available({ bwrap: "/usr/bin/bwrap" }),
+  startupWarning: undefined,
+  wrap: (argv, cwd) =>
+    wrap(argv, cwd).pipe(Effect.mapError((error) => new Sandbox.SandboxError({ reason: "Unavailable", message: error.message }))),
+  writeRefusal: () => undefined
+})

@@ -1,6 +1,8 @@
 /** Repl: the interactive session — banner, the input loop with its prompt, and an orderly end. */
 import { Clock, Effect, Option } from "effect"
 import { AgentRuntime } from "../../agent/AgentRuntime.js"
+import * as Approvals from "../../sandbox/Approvals.js"
+import * as ApprovalPrompt from "./ApprovalPrompt.js"
 import { BANNER, parseCommand } from "./Commands.js"
 import * as Session from "./Session.js"
 import { type ReadResult, Terminal } from "./Terminal.js"
@@ -65,7 +67,12 @@ export const run = (view: View, options: Session.SessionOptions) =>
       const runtime = yield* AgentRuntime
       const session = yield* Session.make(view, options)
       const broker = yield* UserPrompts.makeBroker(options.questionTimeout)
-      yield* UserPrompts.install(broker, (lines) => view.apply((m) => lines.flatMap((text) => m.line(text))))
+      const sayLines = (lines: ReadonlyArray<string>) => view.apply((m) => lines.flatMap((text) => m.line(text)))
+      // Under approval policy `never` nobody is asked about commands, nor about more permissions.
+      const approvals = yield* Effect.serviceOption(Approvals.Approvals)
+      const askPermissions = Option.match(approvals, { onNone: () => true, onSome: (a) => a.policy !== "never" })
+      yield* UserPrompts.install(broker, sayLines, { askPermissions })
+      yield* ApprovalPrompt.install(broker, sayLines)
       yield* view.apply((m) => BANNER.flatMap((text) => m.line(text)))
       const say = (text: string, kind: "error" | "status") => view.apply((m) => m.line(text, kind))
       /** Stops the running turn (its calls get aborted outputs) and drops queued work. */

@@ -35,6 +35,8 @@ export const make = <E, R>(
         const stack = AgentStack.runtimeLayer({
           ...RootCommand.runStackSettings(args.flags, args.config),
           onWarning: (message) => Console.error(message),
+          // Someone can answer here: the configured approval policy applies, and the session asks.
+          oneShot: false,
           onEvent: (event) => Effect.flatMap(Ref.get(handler), (handle) => handle(event))
         })
         yield* Effect.gen(function* () {

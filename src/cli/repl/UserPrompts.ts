@@ -19,6 +19,11 @@ export interface PromptBroker {
   readonly offer: (input: ReadResult) => Effect.Effect<boolean>
   /** The prompt of the pending question, if any (the input loop shows it). */
   readonly pendingPrompt: Effect.Effect<Option.Option<string>>
+  /**
+   * Runs one whole dialog (its lines and every question of it) while no other dialog runs:
+   * questions from tools called in parallel wait their turn instead of interleaving.
+   */
+  readonly dialog: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 }
 
 interface Pending {
@@ -30,6 +35,7 @@ export const makeBroker = (timeout: Duration.DurationInput = DEFAULT_TIMEOUT): E
   Effect.gen(function*() {
     const pending = yield* Ref.make(Option.none<Pending>())
     const lock = yield* Effect.makeSemaphore(1)
+    const dialogs = yield* Effect.makeSemaphore(1)
     const ask = (prompt: string) =>
       lock.withPermits(1)(Effect.gen(function*() {
         const answer = yield* Deferred.make<Option.Option<string>>()
@@ -51,7 +57,12 @@ export const makeBroker = (timeout: Duration.DurationInput = DEFAULT_TIMEOUT): E
         yield* Deferred.succeed(current.value.answer, input._tag === "Line" ? Option.some(input.text) : Option.none())
         return true
       })
-    return { ask, offer, pendingPrompt: Effect.map(Ref.get(pending), Option.map((p) => p.prompt)) }
+    return {
+      ask,
+      offer,
+      pendingPrompt: Effect.map(Ref.get(pending), Option.map((p) => p.prompt)),
+      dialog: (effect) => dialogs.withPermits(1)(effect)
+    }
   })
 
 const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
@@ -104,7 +115,7 @@ export const userInputHandler = (
   say: (lines: ReadonlyArray<string>) => Effect.Effect<void>
 ): UserInput.UserInputHandler =>
 (request) =>
-  Effect.gen(function*() {
+  broker.dialog(Effect.gen(function*() {
     yield* say(["[request_user_input] waiting for user response"])
     const answers: Record<string, unknown> = {}
     for (const question of request.questions) {
@@ -121,7 +132,7 @@ export const userInputHandler = (
       answers[text(question.id)] = { answers: [meaning.answer] }
     }
     return Option.some({ answers })
-  })
+  }))
 
 /** The request_permissions handler: shows what is asked and reads deny / turn / session. */
 export const permissionsHandler = (
@@ -129,7 +140,7 @@ export const permissionsHandler = (
   say: (lines: ReadonlyArray<string>) => Effect.Effect<void>
 ): PermissionRequests.PermissionHandler =>
 (request) =>
-  Effect.gen(function*() {
+  broker.dialog(Effect.gen(function*() {
     yield* say([
       "[request_permissions] user approval required",
       ...(request.reason !== null ? [`Reason: ${request.reason}`] : []),
@@ -139,14 +150,20 @@ export const permissionsHandler = (
     ])
     const typed = yield* broker.ask("permissions> ")
     return Option.map(typed, (answer) => interpretPermissions(request.permissions, answer))
-  })
+  }))
 
-/** Installs both handlers for the current Scope (the interactive session's lifetime). */
+/**
+ * Installs both handlers for the current Scope (the interactive session's lifetime). Under
+ * `askPermissions: false` (approval policy `never`) request_permissions is not put to the user
+ * and answers as when nobody can be asked.
+ */
 export const install = (
   broker: PromptBroker,
-  say: (lines: ReadonlyArray<string>) => Effect.Effect<void>
+  say: (lines: ReadonlyArray<string>) => Effect.Effect<void>,
+  options: { readonly askPermissions?: boolean } = {}
 ): Effect.Effect<void, never, Scope.Scope | UserInput.UserInput | PermissionRequests.PermissionRequests> =>
   Effect.gen(function*() {
     yield* UserInput.installScoped(yield* UserInput.UserInput, userInputHandler(broker, say))
+    if (options.askPermissions === false) return
     yield* PermissionRequests.installScoped(yield* PermissionRequests.PermissionRequests, permissionsHandler(broker, say))
   })

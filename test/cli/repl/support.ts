@@ -6,12 +6,14 @@ import * as CompactorLive from "../../../src/agent/CompactorLive.js"
 import * as ContextManager from "../../../src/context/ContextManager.js"
 import * as ModelClient from "../../../src/model/ModelClient.js"
 import * as Repl from "../../../src/cli/repl/Repl.js"
+import * as Approvals from "../../../src/sandbox/Approvals.js"
 import * as RolloutSwitch from "../../../src/session/RolloutSwitch.js"
 import * as Terminal from "../../../src/cli/repl/Terminal.js"
 import * as View from "../../../src/cli/repl/View.js"
 import * as SessionRecorder from "../../../src/session/SessionRecorder.js"
 import * as Tool from "../../../src/tools/Tool.js"
 import * as PermissionRequests from "../../../src/tools/PermissionRequests.js"
+import * as RequestPermissions from "../../../src/tools/RequestPermissions.js"
 import * as RequestUserInput from "../../../src/tools/RequestUserInput.js"
 import * as ToolRegistry from "../../../src/tools/ToolRegistry.js"
 import * as UserInput from "../../../src/tools/UserInput.js"
@@ -44,6 +46,10 @@ export interface ReplOptions {
   readonly wrapClient?: (client: ModelClient.ModelClient) => ModelClient.ModelClient
   /** More tools offered besides echo. */
   readonly tools?: ReadonlyArray<Tool.Tool>
+  /** Offer request_permissions besides echo. */
+  readonly permissionsTool?: boolean
+  /** The session's approval policy service (the session installs its prompter on it). */
+  readonly approvals?: Approvals.Approvals
 }
 
 /** Starts a session in the background; type into it and read what it printed. */
@@ -60,6 +66,7 @@ export const startRepl = (replies: Parameters<typeof ModelClient.makeScripted>[0
     const tools = [
       echo,
       ...(options.askTool === true ? [RequestUserInput.make(userInput, { defaultModeAllowed: true })] : []),
+      ...(options.permissionsTool === true ? [RequestPermissions.make(permissions)] : []),
       ...(options.tools ?? [])
     ]
     const services = Layer.mergeAll(
@@ -84,6 +91,7 @@ export const startRepl = (replies: Parameters<typeof ModelClient.makeScripted>[0
       Effect.provideService(Terminal.Terminal, terminal.terminal),
       Effect.provideService(RolloutSwitch.RolloutSwitch, options.rolloutSwitch ?? { continueRollout: () => Effect.void }),
       Effect.provide(NodeFileSystem.layer),
+      options.approvals === undefined ? (effect) => effect : Effect.provideService(Approvals.Approvals, options.approvals),
       Effect.fork
     )
 

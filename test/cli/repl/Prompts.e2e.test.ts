@@ -1,0 +1,148 @@
+/** The built CLI on a real pseudo-terminal (tmux) answering the model's questions: command approvals (yes / no / always) and request_user_input. Skipped without tmux. */
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { execFileSync, spawnSync } from "node:child_process"
+import * as NodeFs from "node:fs"
+import * as NodePath from "node:path"
+import { CLI_PATH } from "../../support/Cli.js"
+import type { FakeTurn } from "../../support/FakeResponsesServer.js"
+import { defaultConfig, inputOf, KEY_VARIABLE, setup } from "../../e2e/support.js"
+
+const hasTmux = spawnSync("tmux", ["-V"]).status === 0
+const socket = `tscodex-prompts-test-${process.pid}`
+const tmux = (...args: ReadonlyArray<string>) =>
+  Effect.try(() => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" }))
+
+const capture = tmux("capture-pane", "-p", "-S", "-300", "-t", "repl")
+
+/** Polls the screen (100 ms apart, 20 s at most) until `check` accepts it. */
+const screenUntil = (check: (screen: string) => boolean, what: string) =>
+  Effect.gen(function* () {
+    for (let i = 0; i < 200; i++) {
+      const screen = yield* capture
+      if (check(screen)) return screen
+      yield* Effect.sleep("100 millis")
+    }
+    return yield* Effect.dieMessage(`timed out waiting for ${what}; screen:\n${yield* capture}`)
+  })
+
+const count = (screen: string, text: string) => screen.split(text).length - 1
+
+/** Starts the CLI in a tmux session (ended with the Scope) with `flags`, in the harness's workspace. */
+const startCli = (h: { readonly home: string; readonly workspace: string; readonly configPath: string }, flags: string) =>
+  Effect.gen(function* () {
+    const env = `CODEX_HOME='${h.home}' ${KEY_VARIABLE}=test-key TSCODEX_NO_COLOR=1 TERM=xterm SHELL=/bin/bash`
+    const command = `cd '${h.workspace}' && env ${env} '${process.execPath}' '${CLI_PATH}' --config '${h.configPath}' ${flags}; echo EXIT=$?; sleep 30`
+    yield* Effect.acquireRelease(
+      tmux("new-session", "-d", "-s", "repl", "-x", "160", "-y", "60", command),
+      () => tmux("kill-server").pipe(Effect.ignore)
+    )
+    yield* screenUntil((s) => s.includes("tscodex interactive mode. Type /exit to quit."), "the banner")
+  })
+
+const say = (text: string) => tmux("send-keys", "-t", "repl", text, "Enter")
+
+const execCall = (id: string, cmd: string): FakeTurn => ({
+  type: "function_calls",
+  calls: [{ name: "exec_command", call_id: id, arguments: { cmd, yield_time_ms: 2000 } }]
+})
+
+/** The output the model received for `callId`, from the request that carried it. */
+const outputFor = (posts: ReadonlyArray<Parameters<typeof inputOf>[0]>, callId: string) =>
+  posts.flatMap((post) => inputOf(post)).find((item) => item.type === "function_call_output" && (item as { call_id?: string }).call_id === callId) as
+    | { readonly output?: unknown }
+    | undefined
+
+describe.skipIf(!hasTmux)(`answering the model on a terminal${hasTmux ? "" : " (skipped: needs tmux on PATH)"}`, () => {
+  it.scopedLive("approval prompt: yes runs the command, no tells the model it was refused, always is not asked again", () =>
+    Effect.gen(function* () {
+      const h = yield* setup([
+        execCall("call_yes", "touch yes.txt"),
+        { type: "message", text: "DONE-YES" },
+        execCall("call_no", "touch no.txt"),
+        { type: "message", text: "DONE-NO" },
+        execCall("call_always1", "touch always.txt"),
+        { type: "message", text: "DONE-ALWAYS1" },
+        execCall("call_always2", "touch always.txt"),
+        { type: "message", text: "DONE-ALWAYS2" }
+      ])
+      yield* startCli(h, "-a untrusted")
+      const file = (name: string) => NodeFs.existsSync(NodePath.join(h.workspace, name))
+
+      yield* say("make yes")
+      let screen = yield* screenUntil((s) => s.includes("approve>"), "the first approval prompt")
+      expect(screen).toContain("Command: /bin/bash -lc 'touch yes.txt'")
+      expect(screen).toContain(`Cwd: ${h.workspace}`)
+      expect(screen).toContain("Choose: [y] yes / [n] no / [a] always for this session")
+      yield* say("y")
+      yield* screenUntil((s) => s.includes("assistant> DONE-YES"), "the first answer")
+      expect(file("yes.txt")).toBe(true)
+
+      yield* say("make no")
+      yield* screenUntil((s) => count(s, "Choose: [y] yes") === 2 && s.trimEnd().endsWith("approve>"), "the second approval prompt")
+      yield* say("n")
+      yield* screenUntil((s) => s.includes("assistant> DONE-NO"), "the second answer")
+      expect(file("no.txt")).toBe(false)
+
+      yield* say("make always")
+      yield* screenUntil((s) => count(s, "Choose: [y] yes") === 3 && s.trimEnd().endsWith("approve>"), "the third approval prompt")
+      yield* say("a")
+      yield* screenUntil((s) => s.includes("assistant> DONE-ALWAYS1"), "the third answer")
+      yield* say("make always again")
+      screen = yield* screenUntil((s) => s.includes("assistant> DONE-ALWAYS2"), "the fourth answer")
+      expect(count(screen, "Choose: [y] yes")).toBe(3)
+      expect(file("always.txt")).toBe(true)
+
+      yield* say("/exit")
+      yield* screenUntil((s) => s.includes("EXIT=0"), "the end of the program")
+      const posts = yield* h.posts
+      expect(String(outputFor(posts, "call_no")?.output)).toBe("exec command rejected by user")
+      expect(String(outputFor(posts, "call_yes")?.output)).toContain("Process exited with code 0")
+      expect(String(outputFor(posts, "call_always2")?.output)).toContain("Process exited with code 0")
+    }).pipe(Effect.provide(NodeContext.layer)), 60_000)
+
+  it.scopedLive("request_user_input: numbered options answered by number, and free text after 0 (Other)", () =>
+    Effect.gen(function* () {
+      const question = (id: string) => ({
+        type: "function_calls" as const,
+        calls: [{
+          name: "request_user_input",
+          call_id: id,
+          arguments: {
+            questions: [{
+              id: "pick",
+              header: "Choose",
+              question: "Which database?",
+              options: [{ label: "Postgres (Recommended)", description: "Battle tested" }, { label: "SQLite", description: "One file" }]
+            }]
+          }
+        }]
+      })
+      const h = yield* setup(
+        [question("call_1"), { type: "message", text: "DONE-1" }, question("call_2"), { type: "message", text: "DONE-2" }],
+        (url) => `collaboration_mode = "plan"\n${defaultConfig(url)}`
+      )
+      yield* startCli(h, "")
+      yield* say("ask me")
+      const screen = yield* screenUntil((s) => s.includes("answer>"), "the question")
+      expect(screen).toContain("[request_user_input] waiting for user response")
+      expect(screen).toContain("[Choose] Which database?")
+      expect(screen).toContain("  1. Postgres (Recommended) - Battle tested")
+      expect(screen).toContain("  2. SQLite - One file")
+      expect(screen).toContain("  0. Other")
+      yield* say("2")
+      yield* screenUntil((s) => s.includes("assistant> DONE-1"), "the first answer")
+      yield* say("ask again")
+      yield* screenUntil((s) => count(s, "  0. Other") === 2 && s.trimEnd().endsWith("answer>"), "the second question")
+      yield* say("0")
+      yield* screenUntil((s) => s.trimEnd().endsWith("other>"), "the free-text prompt")
+      yield* say("DuckDB please")
+      yield* screenUntil((s) => s.includes("assistant> DONE-2"), "the second answer")
+      yield* say("/exit")
+      yield* screenUntil((s) => s.includes("EXIT=0"), "the end of the program")
+      const posts = yield* h.posts
+      expect(outputFor(posts, "call_1")?.output).toBe("{\"answers\":{\"pick\":{\"answers\":[\"SQLite\"]}}}")
+      expect(outputFor(posts, "call_2")?.output).toBe("{\"answers\":{\"pick\":{\"answers\":[\"DuckDB please\"]}}}")
+    }).pipe(Effect.provide(NodeContext.layer)), 60_000)
+})
