@@ -1,8 +1,5 @@
 /** ExecModeTools: the tools the CLI offers the model, in the order Codex's exec mode declares them. */
-import type * as CommandExecutor from "@effect/platform/CommandExecutor"
-import type * as FileSystem from "@effect/platform/FileSystem"
-import { Effect, type Scope } from "effect"
-import type { Environment } from "../config/Environment.js"
+import { Effect } from "effect"
 import * as ApplyPatch from "../tools/ApplyPatch.js"
 import * as PlanStore from "../tools/PlanStore.js"
 import * as RequestUserInput from "../tools/RequestUserInput.js"
@@ -27,16 +24,7 @@ export interface ExecModeToolsOptions {
  */
 export const make = (
   options: ExecModeToolsOptions = {}
-): Effect.Effect<
-  ReadonlyArray<Tool.Tool>,
-  never,
-  | Scope.Scope
-  | FileSystem.FileSystem
-  | CommandExecutor.CommandExecutor
-  | Environment
-  | PlanStore.PlanStore
-  | UserInput.UserInput
-> =>
+): Effect.Effect<ReadonlyArray<Tool.Tool>, never, ToolSets.ExecToolRequirements> =>
   Effect.gen(function* () {
     const cwd = options.cwd ?? process.cwd()
     const exec = yield* makeUnifiedExecTools({ cwd })

@@ -39,16 +39,17 @@ export interface ToolSetOptions {
   readonly ripgrep?: string | false
 }
 
-/** What building any set may need. Services of tools that are not selected are still required. */
-export type ToolSetRequirements =
+/** What the exec-mode tools other than the collaboration ones need. */
+export type ExecToolRequirements =
   | Scope.Scope
   | FileSystem.FileSystem
   | CommandExecutor.CommandExecutor
   | Environment
   | PlanStore.PlanStore
   | UserInput.UserInput
-  | PermissionRequests.PermissionRequests
-  | SubAgents
+
+/** What building any set may need. Services of tools that are not selected are still required. */
+export type ToolSetRequirements = ExecToolRequirements | PermissionRequests.PermissionRequests | SubAgents
 
 /**
  * A registry with the named tools, in the given order, each declared from its own parameter Schema

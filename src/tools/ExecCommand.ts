@@ -9,59 +9,46 @@ export const NAME = "exec_command"
 /** How long exec_command waits for the command when the call does not say. */
 export const DEFAULT_YIELD_TIME_MS = 10_000
 
+/** The waiting and output-size arguments exec_command and write_stdin share. */
+export const outputFields = {
+  yield_time_ms: Tool.optionalArgument(IntLike, { type: "number", description: "Milliseconds to wait for the command to finish before returning." }),
+  max_output_tokens: Tool.optionalArgument(OptionalIntLike, {
+    type: "number",
+    description: "Upper bound on the tokens of output returned; longer output is cut in the middle."
+  })
+}
+
 /**
  * The arguments exec_command reads, annotated with the declaration the model sees. `sandbox_permissions`
  * and `justification` feed the approval flow; `prefix_rule` (a rule the user could keep for later)
  * is accepted and not used.
  */
 export const Parameters = Schema.Struct({
-  cmd: Tool.requiredArgument(TextLike.annotations({ jsonSchema: { type: "string", description: "The command line to run in the shell." } })),
-  workdir: Schema.optionalWith(TextLike.annotations({
-    jsonSchema: {
-      type: "string",
-      description: "Directory to run the command in. Defaults to the working directory of the turn."
-    }
-  }), { exact: true }),
-  shell: Schema.optionalWith(TextLike.annotations({
-    jsonSchema: { type: "string", description: "The shell program to use. Defaults to the user's login shell." }
-  }), { exact: true }),
-  login: Schema.optionalWith(Truthy.annotations({
-    jsonSchema: { type: "boolean", description: "Start the shell as a login shell (-l). Defaults to true." }
-  }), { exact: true }),
-  tty: Schema.optionalWith(Truthy.annotations({
-    jsonSchema: {
-      type: "boolean",
-      description: "Run the command attached to a terminal (true) instead of plain pipes (false, the default). Use it for programs that need an interactive terminal."
-    }
-  }), { exact: true }),
-  yield_time_ms: Schema.optionalWith(IntLike.annotations({
-    jsonSchema: { type: "number", description: "Milliseconds to wait for the command to finish before returning." }
-  }), { exact: true }),
-  max_output_tokens: Schema.optionalWith(OptionalIntLike.annotations({
-    jsonSchema: {
-      type: "number",
-      description: "Upper bound on the tokens of output returned; longer output is cut in the middle."
-    }
-  }), { exact: true }),
-  justification: Schema.optionalWith(TextLike.annotations({
-    jsonSchema: {
-      type: "string",
-      description: "Only used together with sandbox_permissions set to \"require_escalated\": one short question, shown to the user, asking whether the command may run outside the sandbox. Phrase it so the user can answer yes or no, e.g. \"Allow installing the project dependencies from the network?\"."
-    }
-  }), { exact: true }),
-  prefix_rule: Schema.optionalWith(Schema.Unknown.annotations({
-    jsonSchema: {
-      type: "array",
-      items: { type: "string" },
-      description: "Only used together with sandbox_permissions set to \"require_escalated\": an argv prefix (for example [\"npm\", \"install\"]) that the user could approve once for all similar commands in the future. Keep it narrow enough to be safe and general enough to be reusable; leave it out when no sensible prefix exists."
-    }
-  }), { exact: true }),
-  sandbox_permissions: Schema.optionalWith(TextLike.annotations({
-    jsonSchema: {
-      type: "string",
-      description: "How to sandbox the command: \"use_default\" (the default) keeps the turn's sandbox; \"require_escalated\" asks the user to run it without one."
-    }
-  }), { exact: true })
+  cmd: Tool.requiredArgument(TextLike, { type: "string", description: "The command line to run in the shell." }),
+  workdir: Tool.optionalArgument(TextLike, {
+    type: "string",
+    description: "Directory to run the command in. Defaults to the working directory of the turn."
+  }),
+  shell: Tool.optionalArgument(TextLike, { type: "string", description: "The shell program to use. Defaults to the user's login shell." }),
+  login: Tool.optionalArgument(Truthy, { type: "boolean", description: "Start the shell as a login shell (-l). Defaults to true." }),
+  tty: Tool.optionalArgument(Truthy, {
+    type: "boolean",
+    description: "Run the command attached to a terminal (true) instead of plain pipes (false, the default). Use it for programs that need an interactive terminal."
+  }),
+  ...outputFields,
+  justification: Tool.optionalArgument(TextLike, {
+    type: "string",
+    description: "Only used together with sandbox_permissions set to \"require_escalated\": one short question, shown to the user, asking whether the command may run outside the sandbox. Phrase it so the user can answer yes or no, e.g. \"Allow installing the project dependencies from the network?\"."
+  }),
+  prefix_rule: Tool.optionalArgument(Schema.Unknown, {
+    type: "array",
+    items: { type: "string" },
+    description: "Only used together with sandbox_permissions set to \"require_escalated\": an argv prefix (for example [\"npm\", \"install\"]) that the user could approve once for all similar commands in the future. Keep it narrow enough to be safe and general enough to be reusable; leave it out when no sensible prefix exists."
+  }),
+  sandbox_permissions: Tool.optionalArgument(TextLike, {
+    type: "string",
+    description: "How to sandbox the command: \"use_default\" (the default) keeps the turn's sandbox; \"require_escalated\" asks the user to run it without one."
+  })
 })
 export type Parameters = typeof Parameters.Type
 

@@ -15,35 +15,33 @@ export const unavailable = (mode: string): string => `request_user_input is unav
 
 /** `questions` is checked by hand so that each problem gets its own message. */
 export const Parameters = Schema.Struct({
-  questions: Tool.requiredArgument(Schema.Unknown.annotations({
-    jsonSchema: {
-      type: "array",
-      items: {
-        type: "object",
-        properties: {
-          header: { type: "string", description: "A very short title for the question (at most 12 characters)." },
-          id: { type: "string", description: "A stable snake_case key under which the answer is returned." },
-          options: {
-            type: "array",
-            items: {
-              type: "object",
-              properties: {
-                description: { type: "string", description: "One sentence on what choosing this option implies." },
-                label: { type: "string", description: "What the user sees (a few words)." }
-              },
-              required: ["label", "description"],
-              additionalProperties: false
+  questions: Tool.requiredArgument(Schema.Unknown, {
+    type: "array",
+    items: {
+      type: "object",
+      properties: {
+        header: { type: "string", description: "A very short title for the question (at most 12 characters)." },
+        id: { type: "string", description: "A stable snake_case key under which the answer is returned." },
+        options: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              description: { type: "string", description: "One sentence on what choosing this option implies." },
+              label: { type: "string", description: "What the user sees (a few words)." }
             },
-            description: "Two or three mutually exclusive answers. Put the recommended one first and end its label with \"(Recommended)\". Do not add an \"Other\" choice: the user can always type a free answer."
+            required: ["label", "description"],
+            additionalProperties: false
           },
-          question: { type: "string", description: "The question, in one sentence." }
+          description: "Two or three mutually exclusive answers. Put the recommended one first and end its label with \"(Recommended)\". Do not add an \"Other\" choice: the user can always type a free answer."
         },
-        required: ["id", "header", "question", "options"],
-        additionalProperties: false
+        question: { type: "string", description: "The question, in one sentence." }
       },
-      description: "The questions to ask: usually one, never more than three."
-    }
-  }))
+      required: ["id", "header", "question", "options"],
+      additionalProperties: false
+    },
+    description: "The questions to ask: usually one, never more than three."
+  })
 })
 export type Parameters = typeof Parameters.Type
 

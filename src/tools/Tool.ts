@@ -162,12 +162,22 @@ export const DeclaredRequiredId: unique symbol = Symbol.for("tscodex/Tool/Declar
 /** Property-signature annotation: the argument is accepted but left out of the declaration. */
 export const UndeclaredId: unique symbol = Symbol.for("tscodex/Tool/Undeclared")
 
+/** `schema` declared to the model as `jsonSchema` when given (else as its own JSON Schema). */
+const declaredAs = <A, I>(schema: Schema.Schema<A, I>, jsonSchema?: Record<string, unknown>): Schema.Schema<A, I> =>
+  jsonSchema === undefined ? schema : schema.annotations({ jsonSchema })
+
 /**
  * An argument the declaration lists as required while decoding still lets its absence through,
  * so the handler can answer the model with its own message instead of a decoding error.
  */
-export const requiredArgument = <A, I>(schema: Schema.Schema<A, I>) =>
-  Schema.optionalWith(schema, { exact: true }).annotations({ [DeclaredRequiredId]: true } as Schema.PropertySignature.Annotations<A>)
+export const requiredArgument = <A, I>(schema: Schema.Schema<A, I>, jsonSchema?: Record<string, unknown>) =>
+  Schema.optionalWith(declaredAs(schema, jsonSchema), { exact: true }).annotations(
+    { [DeclaredRequiredId]: true } as Schema.PropertySignature.Annotations<A>
+  )
+
+/** An optional argument (absent stays absent), declared to the model as `jsonSchema` when given. */
+export const optionalArgument = <A, I>(schema: Schema.Schema<A, I>, jsonSchema?: Record<string, unknown>) =>
+  Schema.optionalWith(declaredAs(schema, jsonSchema), { exact: true })
 
 /** An optional argument the handler reads but the declaration does not mention. */
 export const undeclaredArgument = <A, I>(schema: Schema.Schema<A, I>) =>

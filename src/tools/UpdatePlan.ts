@@ -11,22 +11,20 @@ export const UPDATED = "Plan updated"
 
 /** Both arguments are checked by hand so that each problem gets its own message. */
 export const Parameters = Schema.Struct({
-  explanation: Schema.optionalWith(Schema.Unknown.annotations({ jsonSchema: { type: "string" } }), { exact: true }),
-  plan: Tool.requiredArgument(Schema.Unknown.annotations({
-    jsonSchema: {
-      type: "array",
-      items: {
-        type: "object",
-        properties: {
-          status: { type: "string", description: "The state of the step: pending, in_progress or completed." },
-          step: { type: "string" }
-        },
-        required: ["step", "status"],
-        additionalProperties: false
+  explanation: Tool.optionalArgument(Schema.Unknown, { type: "string" }),
+  plan: Tool.requiredArgument(Schema.Unknown, {
+    type: "array",
+    items: {
+      type: "object",
+      properties: {
+        status: { type: "string", description: "The state of the step: pending, in_progress or completed." },
+        step: { type: "string" }
       },
-      description: "Every step of the plan, in order."
-    }
-  }))
+      required: ["step", "status"],
+      additionalProperties: false
+    },
+    description: "Every step of the plan, in order."
+  })
 })
 export type Parameters = typeof Parameters.Type
 

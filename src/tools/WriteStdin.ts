@@ -1,7 +1,7 @@
 /** WriteStdin: the `write_stdin` tool, which types into (or polls) a running unified exec session. */
 import { Effect, Schema } from "effect"
-import { IntLike, OptionalIntLike, TextLike } from "./Coercion.js"
-import { toToolFailure } from "./ExecCommand.js"
+import { OptionalIntLike, TextLike } from "./Coercion.js"
+import { outputFields, toToolFailure } from "./ExecCommand.js"
 import * as Tool from "./Tool.js"
 import type { UnifiedExecManager } from "./unifiedExec/UnifiedExecManager.js"
 
@@ -11,22 +11,12 @@ export const NAME = "write_stdin"
 export const DEFAULT_YIELD_TIME_MS = 250
 
 export const Parameters = Schema.Struct({
-  session_id: Tool.requiredArgument(OptionalIntLike.annotations({ jsonSchema: { type: "number", description: "The session ID reported by exec_command." } })),
-  chars: Schema.optionalWith(TextLike.annotations({
-    jsonSchema: {
-      type: "string",
-      description: "Text to send to standard input; leave empty to only collect new output."
-    }
-  }), { exact: true }),
-  yield_time_ms: Schema.optionalWith(IntLike.annotations({
-    jsonSchema: { type: "number", description: "Milliseconds to wait for the command to finish before returning." }
-  }), { exact: true }),
-  max_output_tokens: Schema.optionalWith(OptionalIntLike.annotations({
-    jsonSchema: {
-      type: "number",
-      description: "Upper bound on the tokens of output returned; longer output is cut in the middle."
-    }
-  }), { exact: true })
+  session_id: Tool.requiredArgument(OptionalIntLike, { type: "number", description: "The session ID reported by exec_command." }),
+  chars: Tool.optionalArgument(TextLike, {
+    type: "string",
+    description: "Text to send to standard input; leave empty to only collect new output."
+  }),
+  ...outputFields
 })
 export type Parameters = typeof Parameters.Type
 

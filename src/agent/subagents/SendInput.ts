@@ -3,41 +3,30 @@ import { Effect, Schema } from "effect"
 import type * as SubAgents from "../SubAgents.js"
 import { Truthy } from "../../tools/Coercion.js"
 import * as Tool from "../../tools/Tool.js"
-import { agentId, composePrompt, ID_REQUIRED, inputItems, ITEMS_NOT_LIST, optionalText, orRefusal } from "./Arguments.js"
+import {
+  agentId,
+  agentIdArgument,
+  composePrompt,
+  ID_REQUIRED,
+  inputItems,
+  inputItemsArgument,
+  ITEMS_NOT_LIST,
+  optionalText,
+  orRefusal
+} from "./Arguments.js"
 
 export const NAME = "send_input"
 
 export const NOTHING_TO_SEND = "Error: `message` or `items` is required."
 
 export const Parameters = Schema.Struct({
-  id: Tool.requiredArgument(Schema.Unknown.annotations({ jsonSchema: { type: "string", description: "The id of the agent, as returned by spawn_agent." } })),
-  message: Schema.optionalWith(Schema.Unknown.annotations({ jsonSchema: { type: "string", description: "The message as plain text. Give either this or items." } }), { exact: true }),
-  items: Schema.optionalWith(Schema.Unknown.annotations({
-    jsonSchema: {
-      type: "array",
-      items: {
-        type: "object",
-        properties: {
-          image_url: { type: "string", description: "Address of the image, used when type is image." },
-          name: { type: "string", description: "Name to display, used when type is skill or mention." },
-          path: {
-            type: "string",
-            description: "Path of a local image (local_image), of a skill file (skill), or the target of a mention such as app://<connector-id> (mention)."
-          },
-          text: { type: "string", description: "The text itself, used when type is text." },
-          type: { type: "string", description: "Kind of item: text, image, local_image, skill or mention." }
-        },
-        additionalProperties: false
-      },
-      description: "Structured input items (text, images, skills, mentions). Give either this or message, not both."
-    }
-  }), { exact: true }),
-  interrupt: Schema.optionalWith(Truthy.annotations({
-    jsonSchema: {
-      type: "boolean",
-      description: "When true, stop what the agent is doing and hand it this message immediately; when false (the default), queue it."
-    }
-  }), { exact: true })
+  id: agentIdArgument("The id of the agent, as returned by spawn_agent."),
+  message: Tool.optionalArgument(Schema.Unknown, { type: "string", description: "The message as plain text. Give either this or items." }),
+  items: inputItemsArgument,
+  interrupt: Tool.optionalArgument(Truthy, {
+    type: "boolean",
+    description: "When true, stop what the agent is doing and hand it this message immediately; when false (the default), queue it."
+  })
 })
 export type Parameters = typeof Parameters.Type
 

@@ -3,7 +3,7 @@ import { Effect, Schema } from "effect"
 import type * as SubAgents from "../SubAgents.js"
 import { Truthy } from "../../tools/Coercion.js"
 import * as Tool from "../../tools/Tool.js"
-import { composePrompt, inputItems, ITEMS_NOT_LIST, optionalText, orRefusal } from "./Arguments.js"
+import { composePrompt, inputItems, inputItemsArgument, ITEMS_NOT_LIST, optionalText, orRefusal } from "./Arguments.js"
 
 export const NAME = "spawn_agent"
 
@@ -11,50 +11,21 @@ export const NOTHING_TO_SEND = "Provide one of: message or items"
 
 /** `agent_type` is accepted for compatibility and has no effect. */
 export const Parameters = Schema.Struct({
-  message: Schema.optionalWith(Schema.Unknown.annotations({
-    jsonSchema: { type: "string", description: "The task for the new agent as plain text. Give either this or items." }
-  }), { exact: true }),
-  items: Schema.optionalWith(Schema.Unknown.annotations({
-    jsonSchema: {
-      type: "array",
-      items: {
-        type: "object",
-        properties: {
-          image_url: { type: "string", description: "Address of the image, used when type is image." },
-          name: { type: "string", description: "Name to display, used when type is skill or mention." },
-          path: {
-            type: "string",
-            description: "Path of a local image (local_image), of a skill file (skill), or the target of a mention such as app://<connector-id> (mention)."
-          },
-          text: { type: "string", description: "The text itself, used when type is text." },
-          type: { type: "string", description: "Kind of item: text, image, local_image, skill or mention." }
-        },
-        additionalProperties: false
-      },
-      description: "Structured input items (text, images, skills, mentions). Give either this or message, not both."
-    }
-  }), { exact: true }),
-  agent_type: Schema.optionalWith(Schema.Unknown.annotations({
-    jsonSchema: {
-      type: "string",
-      description: "The role of the new agent: \"default\" (general purpose), \"explorer\" (reads and answers questions about the code base, no edits) or \"worker\" (implements a well-defined change). Defaults to \"default\"."
-    }
-  }), { exact: true }),
-  fork_context: Schema.optionalWith(Truthy.annotations({
-    jsonSchema: {
-      type: "boolean",
-      description: "When true, the new agent starts with a copy of the current conversation, so the message only needs to describe its part of the work."
-    }
-  }), { exact: true }),
-  model: Schema.optionalWith(Schema.Unknown.annotations({
-    jsonSchema: { type: "string", description: "A different model for the new agent; by default it uses yours." }
-  }), { exact: true }),
-  reasoning_effort: Schema.optionalWith(Schema.Unknown.annotations({
-    jsonSchema: {
-      type: "string",
-      description: "A different reasoning effort for the new agent; by default it uses yours."
-    }
-  }), { exact: true })
+  message: Tool.optionalArgument(Schema.Unknown, { type: "string", description: "The task for the new agent as plain text. Give either this or items." }),
+  items: inputItemsArgument,
+  agent_type: Tool.optionalArgument(Schema.Unknown, {
+    type: "string",
+    description: "The role of the new agent: \"default\" (general purpose), \"explorer\" (reads and answers questions about the code base, no edits) or \"worker\" (implements a well-defined change). Defaults to \"default\"."
+  }),
+  fork_context: Tool.optionalArgument(Truthy, {
+    type: "boolean",
+    description: "When true, the new agent starts with a copy of the current conversation, so the message only needs to describe its part of the work."
+  }),
+  model: Tool.optionalArgument(Schema.Unknown, { type: "string", description: "A different model for the new agent; by default it uses yours." }),
+  reasoning_effort: Tool.optionalArgument(Schema.Unknown, {
+    type: "string",
+    description: "A different reasoning effort for the new agent; by default it uses yours."
+  })
 })
 export type Parameters = typeof Parameters.Type
 

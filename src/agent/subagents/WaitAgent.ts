@@ -14,19 +14,15 @@ export const IDS_NOT_LIST = "Error: `ids` must be a non-empty list."
 export const IDS_BLANK = "Error: `ids` must include at least one non-empty id."
 
 export const Parameters = Schema.Struct({
-  ids: Tool.requiredArgument(Schema.Unknown.annotations({
-    jsonSchema: {
-      type: "array",
-      items: { type: "string" },
-      description: "The ids of the agents to wait for; the call returns as soon as any of them is done."
-    }
-  })),
-  timeout_ms: Schema.optionalWith(OptionalIntLike.annotations({
-    jsonSchema: {
-      type: "number",
-      description: "How long to wait, in milliseconds (default 30000, between 10000 and 3600000). Prefer long waits over frequent polling."
-    }
-  }), { exact: true })
+  ids: Tool.requiredArgument(Schema.Unknown, {
+    type: "array",
+    items: { type: "string" },
+    description: "The ids of the agents to wait for; the call returns as soon as any of them is done."
+  }),
+  timeout_ms: Tool.optionalArgument(OptionalIntLike, {
+    type: "number",
+    description: "How long to wait, in milliseconds (default 30000, between 10000 and 3600000). Prefer long waits over frequent polling."
+  })
 })
 export type Parameters = typeof Parameters.Type
 

@@ -3,12 +3,11 @@
  * output, answers its nested tool calls through the registry, and ends every process of a cell
  * (its whole process group) as soon as the cell is finished, terminated, or the session's Scope closes.
  */
-import * as Command from "@effect/platform/Command"
 import * as CommandExecutor from "@effect/platform/CommandExecutor"
 import { Clock, Deferred, Duration, Effect, ExecutionStrategy, Exit, Fiber, Option, Queue, Ref, Scope, Stream } from "effect"
-import { constants as osConstants } from "node:os"
 import { toolCall, toolResultText } from "../../protocol/Items.js"
 import type * as CommandGate from "../../sandbox/CommandGate.js"
+import * as ChildProcess from "../process/ChildProcess.js"
 import * as Tool from "../Tool.js"
 import type { ToolRegistry } from "../ToolRegistry.js"
 import { jsName } from "./Pragma.js"
@@ -83,14 +82,7 @@ export const cellDisplay = (code: string): string => {
 const randomHex = (length: number) =>
   Array.from(crypto.getRandomValues(new Uint8Array(Math.ceil(length / 2))), (b) => b.toString(16).padStart(2, "0")).join("").slice(0, length)
 
-const signalGroup = (pid: number, signal: NodeJS.Signals) =>
-  Effect.sync(() => {
-    try {
-      process.kill(-pid, signal)
-    } catch {
-      // the group is gone
-    }
-  })
+const signalGroup = (pid: number, signal: NodeJS.Signals) => Effect.sync(() => ChildProcess.signalGroup(pid, signal))
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
@@ -143,15 +135,8 @@ export const make = (options: CodeModeOptions): Effect.Effect<CodeModeManager, n
             Effect.mapError((error) => new Tool.ToolFailure({ name: "SandboxError", message: error.message }))
           )
         if (admission._tag === "Refused") return admission.text
-        const [program, ...args] = admission.argv
         const scope = yield* Scope.fork(sessionScope, ExecutionStrategy.sequential)
-        const command = Command.make(program, ...args).pipe(
-          Command.workingDirectory(options.cwd),
-          Command.env(options.env),
-          Command.stdin("pipe"),
-          Command.stdout("pipe"),
-          Command.stderr("pipe")
-        )
+        const command = ChildProcess.pipedCommand(admission.argv, options.cwd, options.env)
         const child = yield* executor.start(command).pipe(
           Scope.extend(scope),
           Effect.tapError(() => Scope.close(scope, Exit.void)),
@@ -226,14 +211,7 @@ export const make = (options: CodeModeOptions): Effect.Effect<CodeModeManager, n
           Stream.runForEach(handleLine),
           Effect.ignore,
           Effect.zipRight(Effect.gen(function*() {
-            const code = yield* child.exitCode.pipe(
-              Effect.map((c): number => c),
-              Effect.catchAll((error) => {
-                const signal = /SIG[A-Z0-9]+/.exec(error.message)?.[0]
-                const number = signal === undefined ? undefined : (osConstants.signals as Record<string, number | undefined>)[signal]
-                return Effect.succeed(number === undefined ? -1 : -number)
-              })
-            )
+            const code = yield* ChildProcess.exitCode(child)
             const stderr = (yield* Fiber.join(stderrText)).trim()
             if (!cell.done) {
               cell.errorText = stderr !== "" ? stderr : code !== 0 ? `process exited with code ${code}` : undefined

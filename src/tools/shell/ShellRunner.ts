@@ -2,11 +2,10 @@
  * ShellRunner: runs one command for the shell tools to completion or timeout, capturing standard
  * output and error apart, and kills its whole process group so nothing it started outlives the call.
  */
-import * as Command from "@effect/platform/Command"
 import * as CommandExecutor from "@effect/platform/CommandExecutor"
 import type * as PlatformError from "@effect/platform/Error"
 import { Data, Duration, Effect, Fiber, Option, Stream } from "effect"
-import { constants as osConstants } from "node:os"
+import * as ChildProcess from "../process/ChildProcess.js"
 import * as StreamCapture from "./StreamCapture.js"
 
 /** How long output may keep coming after the command ended or was killed, before the rest of its group is killed. */
@@ -37,30 +36,18 @@ export class ShellSpawnError extends Data.TaggedError("ShellSpawnError")<{
   readonly message: string
 }> {}
 
-const signalNumber = (text: string): number | undefined => {
-  const name = /SIG[A-Z0-9]+/.exec(text)?.[0]
-  return name === undefined ? undefined : (osConstants.signals as Record<string, number | undefined>)[name]
-}
-
 const spawnError = (program: string, error: PlatformError.PlatformError): ShellSpawnError => {
-  if (error._tag === "SystemError" && error.reason === "NotFound") {
-    return new ShellSpawnError({ reason: "NotFound", message: `No such file or directory: '${program}'` })
-  }
-  if (error._tag === "SystemError" && error.reason === "PermissionDenied") {
-    return new ShellSpawnError({ reason: "PermissionDenied", message: `Permission denied: '${program}'` })
-  }
-  return new ShellSpawnError({ reason: "Spawn", message: `cannot start ${program}: ${error.message}` })
+  const reason = ChildProcess.spawnFailure(error)
+  const message = reason === "NotFound"
+    ? `No such file or directory: '${program}'`
+    : reason === "PermissionDenied"
+    ? `Permission denied: '${program}'`
+    : `cannot start ${program}: ${error.message}`
+  return new ShellSpawnError({ reason, message })
 }
 
-/** Kills every process of the group led by `pid`; a group that is already gone is fine. */
-const killGroup = (pid: number) =>
-  Effect.sync(() => {
-    try {
-      process.kill(-pid, "SIGKILL")
-    } catch {
-      // no process left in the group
-    }
-  })
+/** Kills every process of the group led by `pid`. */
+const killGroup = (pid: number) => Effect.sync(() => ChildProcess.signalGroup(pid, "SIGKILL"))
 
 /**
  * Runs the command with standard input closed. On timeout the whole process group gets SIGKILL
@@ -73,15 +60,8 @@ export const run = (
   Effect.scoped(
     Effect.gen(function*() {
       const executor = yield* CommandExecutor.CommandExecutor
-      const [program, ...args] = request.argv
-      const command = Command.make(program, ...args).pipe(
-        Command.workingDirectory(request.cwd),
-        Command.env(request.env),
-        Command.stdin("pipe"),
-        Command.stdout("pipe"),
-        Command.stderr("pipe")
-      )
-      const child = yield* executor.start(command).pipe(Effect.mapError((error) => spawnError(program, error)))
+      const command = ChildProcess.pipedCommand(request.argv, request.cwd, request.env)
+      const child = yield* executor.start(command).pipe(Effect.mapError((error) => spawnError(request.argv[0], error)))
       const pid = child.pid as number
       yield* Effect.addFinalizer(() => killGroup(pid))
       // Nothing to read from us: close standard input at once.
@@ -94,9 +74,7 @@ export const run = (
         concurrency: 2,
         discard: true
       }).pipe(Effect.forkScoped)
-      const exit = yield* child.exitCode.pipe(
-        Effect.map((code): number => code),
-        Effect.catchAll((error) => Effect.succeed(-(signalNumber(error.message) ?? 1))),
+      const exit = yield* ChildProcess.exitCode(child).pipe(
         Effect.timeout(Duration.millis(Math.max(request.timeoutMs, 1))),
         Effect.option
       )

@@ -1,9 +1,8 @@
 /** ExecBackend: how unified exec starts a process and talks to it; the pipe backend runs on @effect/platform Command. */
-import * as Command from "@effect/platform/Command"
 import * as CommandExecutor from "@effect/platform/CommandExecutor"
 import type * as PlatformError from "@effect/platform/Error"
 import { Data, Effect, Queue, Scope, Stream } from "effect"
-import { constants as osConstants } from "node:os"
+import * as ChildProcess from "../process/ChildProcess.js"
 
 /** What to start. */
 export interface SpawnRequest {
@@ -54,24 +53,15 @@ export interface ExecBackend {
 /** How long a process may take to exit after SIGTERM before it gets SIGKILL. */
 export const TERMINATE_GRACE = "2 seconds"
 
-/** Exit code reported for a process whose end could not be observed. */
-const UNKNOWN_EXIT = -1
-
-const signalNumber = (text: string): number | undefined => {
-  const name = /SIG[A-Z0-9]+/.exec(text)?.[0]
-  const value = name === undefined ? undefined : (osConstants.signals as Record<string, number | undefined>)[name]
-  return value
-}
-
 const spawnError = (argv: ReadonlyArray<string>, error: PlatformError.PlatformError): ExecBackendError => {
   const program = argv[0] ?? ""
-  if (error._tag === "SystemError" && error.reason === "NotFound") {
-    return new ExecBackendError({ reason: "NotFound", message: `no such program: ${program}` })
-  }
-  if (error._tag === "SystemError" && error.reason === "PermissionDenied") {
-    return new ExecBackendError({ reason: "PermissionDenied", message: `permission denied: ${program}` })
-  }
-  return new ExecBackendError({ reason: "Spawn", message: `cannot start ${program}: ${error.message}` })
+  const reason = ChildProcess.spawnFailure(error)
+  const message = reason === "NotFound"
+    ? `no such program: ${program}`
+    : reason === "PermissionDenied"
+    ? `permission denied: ${program}`
+    : `cannot start ${program}: ${error.message}`
+  return new ExecBackendError({ reason, message })
 }
 
 /**
@@ -87,14 +77,7 @@ const spawnError = (argv: ReadonlyArray<string>, error: PlatformError.PlatformEr
 export const makePipeBackend = (executor: CommandExecutor.CommandExecutor): ExecBackend => ({
   spawn: (request) =>
     Effect.gen(function*() {
-      const [program, ...args] = request.argv
-      const command = Command.make(program, ...args).pipe(
-        Command.workingDirectory(request.cwd),
-        Command.env(request.env),
-        Command.stdin("pipe"),
-        Command.stdout("pipe"),
-        Command.stderr("pipe")
-      )
+      const command = ChildProcess.pipedCommand(request.argv, request.cwd, request.env)
       const process = yield* executor.start(command).pipe(Effect.mapError((error) => spawnError(request.argv, error)))
       // Finalizers run uninterruptibly; the wait after SIGTERM must be interruptible for the timeout to end it.
       yield* Effect.addFinalizer(() =>
@@ -124,13 +107,7 @@ export const makePipeBackend = (executor: CommandExecutor.CommandExecutor): Exec
             : Queue.offer(input, bytes).pipe(Effect.asVoid)
         )
       const output = Stream.merge(process.stdout, process.stderr).pipe(Stream.catchAll(() => Stream.empty))
-      const exitCode = process.exitCode.pipe(
-        Effect.map((code) => code as number),
-        Effect.catchAll((error) => {
-          const signal = signalNumber(error.message)
-          return Effect.succeed(signal === undefined ? UNKNOWN_EXIT : -signal)
-        })
-      )
+      const exitCode = ChildProcess.exitCode(process)
       return { output, write, exitCode, echoesInput: false }
     })
 })

@@ -3,6 +3,7 @@ import { Data, Deferred, Effect, Either, Exit, Mailbox, Ref, Schedule } from "ef
 import type * as NodePty from "@lydell/node-pty"
 import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
+import * as ChildProcess from "../process/ChildProcess.js"
 import {
   type ExecBackend,
   ExecBackendError,
@@ -104,14 +105,6 @@ const checkProgram = (request: SpawnRequest): Effect.Effect<void, ExecBackendErr
         : new ExecBackendError({ reason: "NotFound", message: `no such program: ${program}` })
     )
   })
-
-const signalGroup = (pid: number, signal: NodeJS.Signals): void => {
-  try {
-    process.kill(-pid, signal)
-  } catch {
-    // The group is already gone.
-  }
-}
 
 /** Whether a process of group `pgid` is still running (zombies waiting to be reaped do not count). */
 export const groupAlive = (pgid: number): boolean => {
@@ -222,7 +215,7 @@ const terminate = (terminal: NodePty.IPty, exited: Deferred.Deferred<number>): E
       yield* Effect.sync(() => terminal.kill())
       return
     }
-    yield* Effect.sync(() => signalGroup(pid, "SIGTERM"))
+    yield* Effect.sync(() => ChildProcess.signalGroup(pid, "SIGTERM"))
     const groupGone = Effect.sync(() => groupAlive(pid)).pipe(
       Effect.repeat({ schedule: Schedule.spaced(GROUP_POLL), while: (alive) => alive })
     )
@@ -234,7 +227,7 @@ const terminate = (terminal: NodePty.IPty, exited: Deferred.Deferred<number>): E
       Effect.ignore
     )
     const done = yield* Deferred.isDone(exited)
-    if (!done || groupAlive(pid)) yield* Effect.sync(() => signalGroup(pid, "SIGKILL"))
+    if (!done || groupAlive(pid)) yield* Effect.sync(() => ChildProcess.signalGroup(pid, "SIGKILL"))
   })
 
 /**
