@@ -42,6 +42,19 @@ describe("tscodex exec", () => {
       expect(NodeFs.readFileSync(`${h.workspace}/hello.txt`, "utf8")).toBe("hello from apply_patch\n")
     }).pipe(Effect.provide(NodeContext.layer)))
 
+  it.scopedLive("--json prints a provider-side web search as Codex does, with the search id as a second id key", () =>
+    Effect.gen(function* () {
+      const h = yield* setup([{ type: "web_search_call", id: "ws_7", action: { type: "search", query: "weather in Paris" }, text: "sunny" }])
+      const run = yield* h.cli(["exec", "--json", "--skip-git-repo-check", "search"])
+      expect(run.exitCode).toBe(0)
+      const lines = run.stdout.split("\n")
+      expect(lines.slice(2, 5)).toEqual([
+        "{\"type\":\"item.started\",\"item\":{\"id\":\"item_0\",\"type\":\"web_search\",\"id\":\"ws_7\",\"query\":\"\",\"action\":{\"type\":\"other\"}}}",
+        "{\"type\":\"item.completed\",\"item\":{\"id\":\"item_0\",\"type\":\"web_search\",\"id\":\"ws_7\",\"query\":\"weather in Paris\",\"action\":{\"type\":\"search\",\"query\":\"weather in Paris\"}}}",
+        "{\"type\":\"item.completed\",\"item\":{\"id\":\"item_1\",\"type\":\"agent_message\",\"text\":\"sunny\"}}"
+      ])
+    }).pipe(Effect.provide(NodeContext.layer)))
+
   it.scopedLive("without --json, stderr follows codex exec's layout and stdout holds the answer", () =>
     Effect.gen(function* () {
       const h = yield* setup(TURNS)

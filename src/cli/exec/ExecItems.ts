@@ -1,6 +1,7 @@
 /** ExecItems: what the model's tool calls mean to a reader of `tscodex exec` — commands, file changes, plans — read from calls and results. */
 import * as NodePath from "node:path"
 import type { ModelOutputItem, ToolCall, ToolResult } from "../../protocol/Items.js"
+import type { WebSearchAction } from "../../protocol/ModelEvent.js"
 import { toolResultText } from "../../protocol/Items.js"
 import { shellJoin } from "../../tools/unifiedExec/OutputText.js"
 import { shellArgv } from "../../tools/unifiedExec/UnifiedExecManager.js"
@@ -104,6 +105,46 @@ export const patchChanges = (patch: string, cwd: string): ReadonlyArray<FileChan
     else if (/^[+\- ]/.test(line) || line.startsWith("@@")) current.lines.push(line)
   }
   return changes
+}
+
+/** A provider-side web search as `codex exec --json` shows it: a one-line `query` and the action. */
+export interface WebSearchView {
+  readonly query: string
+  readonly action: Readonly<Record<string, unknown>>
+}
+
+/**
+ * The view of a search's action: `search` shows its query (else the first of its queries, with
+ * ` ...` when there are more), `open_page` its URL, `find_in_page` `'pattern' in url`; an absent or
+ * unknown action is `{"type":"other"}` with an empty query. The action keeps only the fields given.
+ */
+export const webSearchView = (action: WebSearchAction | undefined): WebSearchView => {
+  const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined)
+  const query = text(action?.query)
+  const url = text(action?.url)
+  const pattern = text(action?.pattern)
+  const queries = action?.queries
+  switch (action?.actionType) {
+    case "search": {
+      const first = queries?.[0]
+      const shown = query !== undefined && query !== "" ? query : first === undefined ? "" : queries!.length > 1 ? `${first} ...` : first
+      return {
+        query: shown,
+        action: { type: "search", ...(query !== undefined ? { query } : {}), ...(queries !== undefined ? { queries } : {}) }
+      }
+    }
+    case "open_page":
+      return { query: url ?? "", action: { type: "open_page", ...(url !== undefined ? { url } : {}) } }
+    case "find_in_page": {
+      const shown = pattern !== undefined && url !== undefined ? `'${pattern}' in ${url}` : pattern !== undefined ? `'${pattern}'` : url ?? ""
+      return {
+        query: shown,
+        action: { type: "find_in_page", ...(url !== undefined ? { url } : {}), ...(pattern !== undefined ? { pattern } : {}) }
+      }
+    }
+    default:
+      return { query: "", action: { type: "other" } }
+  }
 }
 
 /** One step of a plan. */

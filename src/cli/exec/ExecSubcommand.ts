@@ -63,7 +63,7 @@ const makeRenderer = (flags: RunFlags.RunFlags, cwd: string, shell: string, colo
     const mapper = JsonlEvents.make({ cwd, shell })
     return {
       mapper,
-      render: (event: AgentEvent) => Effect.forEach(mapper.onEvent(event), (line) => Console.log(JSON.stringify(line)), { discard: true })
+      render: (event: AgentEvent) => Effect.forEach(mapper.onEvent(event), (line) => Console.log(JsonlEvents.formatLine(line)), { discard: true })
     }
   }
   if (flags.progress === "plain") return { render: stderrProgress }
@@ -108,7 +108,7 @@ export const runExecTurn = (run: ExecRun) =>
       const threadId = yield* Ref.get((yield* ModelClient).sessionId)
       const context = yield* ContextManager
       const prompt = yield* resolveExecPrompt(run.words, processStdin)
-      if (mapper !== undefined) yield* Effect.forEach(mapper.threadStarted(threadId), (line) => Console.log(JSON.stringify(line)))
+      if (mapper !== undefined) yield* Effect.forEach(mapper.threadStarted(threadId), (line) => Console.log(JsonlEvents.formatLine(line)))
       if (view !== undefined) yield* Console.error(view.header({ config, sessionId: threadId, cwd: context.cwd, prompt }))
       const result = yield* runTurn({
         words: [prompt],

@@ -2,8 +2,26 @@
 import type { AgentEvent } from "../../protocol/AgentEvent.js"
 import * as ExecItems from "./ExecItems.js"
 
-/** One JSONL line, as printed. */
+/** One JSONL line, before printing (see `formatLine`). */
 export type ThreadEvent = Readonly<Record<string, unknown>>
+
+/**
+ * Where a web_search item keeps the provider's id of the search. Codex prints that id as a second
+ * `id` key after the item id (`{"id":"item_0","type":"web_search","id":"ws_1",…}`), so readers that
+ * keep the last duplicate see the search id; `formatLine` prints it the same way.
+ */
+export const SEARCH_ID: unique symbol = Symbol.for("tscodex/exec/searchId")
+
+/** The printed line of an event: plain JSON, except a web_search item's second `id` key. */
+export const formatLine = (event: ThreadEvent): string => {
+  const item = event.item as (Record<string, unknown> & { readonly [SEARCH_ID]?: string }) | undefined
+  const searchId = item?.[SEARCH_ID]
+  if (item === undefined || searchId === undefined) return JSON.stringify(event)
+  const { id, type, ...rest } = item
+  const head = JSON.stringify({ ...event, item: { id, type } }).slice(0, -2)
+  const tail = JSON.stringify(rest).slice(1)
+  return `${head},"id":${JSON.stringify(searchId)}${tail === "}" ? "" : ","}${tail}}`
+}
 
 export interface JsonlOptions {
   /** The session's working directory (for relative paths and command cwd). */
@@ -67,6 +85,14 @@ export const make = (options: JsonlOptions): JsonlMapper => {
           const text = ExecItems.reasoningText(output)
           return text === undefined ? [] : [item("item.completed", { id: nextId(), type: "reasoning", text })]
         })
+      case "tool_called": {
+        // provider-side searches: announced and finished in one event here (see docs/CLI.md)
+        if (event.toolName !== "web_search") return []
+        const id = nextId()
+        const done = ExecItems.webSearchView(event.webSearch)
+        const search = (view: ExecItems.WebSearchView) => ({ id, type: "web_search", [SEARCH_ID]: event.callId, ...view })
+        return [item("item.started", search(ExecItems.webSearchView(undefined))), item("item.completed", search(done))]
+      }
       case "tool_started": {
         const call = event.call
         if (ExecItems.COMMAND_TOOLS.has(call.name)) {
