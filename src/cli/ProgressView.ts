@@ -268,6 +268,20 @@ export const withNicknames = (summary: string, nicknames: ReadonlyMap<string, st
     .sort(([a], [b]) => b.length - a.length)
     .reduce((text, [id, nickname]) => text.split(id).join(nickname), summary)
 
+/**
+ * A retry notice with its wait (`Reconnecting... 1/5 in 0.2s`) and, when asked, the first line of
+ * the error that caused it.
+ */
+export const reconnectingText = (
+  event: { readonly message: string; readonly delaySeconds: number; readonly error: string },
+  withReason: boolean
+): string => {
+  const base = event.message === "" ? "Reconnecting..." : event.message
+  const wait = Number.isFinite(event.delaySeconds) && event.delaySeconds > 0 ? ` in ${Number(event.delaySeconds.toFixed(1))}s` : ""
+  const reason = withReason ? truncate(event.error.split("\n", 1)[0] ?? "", 120) : ""
+  return `${base}${wait}${reason === "" ? "" : ` (${reason})`}`
+}
+
 /** The progress line for an event, or undefined when the event shows nothing. */
 export const formatProgress = (event: AgentEvent): string | undefined => {
   switch (event._tag) {

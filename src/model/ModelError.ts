@@ -43,6 +43,8 @@ export class RetryableStreamError extends Data.TaggedError("RetryableStreamError
   readonly message: string
   /** Server hint (`retry-after`, "try again in 2s"); overrides the backoff when set. */
   readonly retryAfter?: Duration.Duration
+  /** The HTTP status that stood for the error, when it was one (5xx, 429). */
+  readonly status?: number
 }> {}
 
 /** A non-retryable API error: a 4xx status, or a `response.failed` with a fatal code. */

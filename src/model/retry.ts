@@ -7,8 +7,9 @@
  * `request_max_retries = 1, stream_max_retries = 2` six requests in three pairs):
  *
  * - inner, `request_max_retries` (default 4): an HTTP failure before the body starts (connection
- *   error, no headers in time, 5xx, 429) sends the same request again, silently, after
- *   `retry-after` when the server gave one, else 0.2 s × 2^(n−1);
+ *   error, no headers in time, 5xx) sends the same request again, silently, after `retry-after`
+ *   when the server gave one, else 0.2 s × 2^(n−1). A 429 is left to the outer level, so its wait
+ *   is announced (Codex 0.169 shows "Reconnecting... 1/5" for one);
  * - outer, `stream_max_retries` (default 5): any retryable failure of a whole attempt (including an
  *   inner budget that ran out, a dropped stream, `response.failed`, an incomplete stream) starts a
  *   fresh attempt after a `Reconnecting... n/max` notice, emitted before the wait.
@@ -41,10 +42,11 @@ export const delayFor = (error: ModelError, attempt: number): Duration.Duration 
  */
 export const retryPolicy = <R>(
   max: number,
-  onRetry: (notice: RetryNotice) => Effect.Effect<void, never, R>
+  onRetry: (notice: RetryNotice) => Effect.Effect<void, never, R>,
+  retryable: (error: ModelError) => boolean = isRetryable
 ): Schedule.Schedule<[ModelError, number], ModelError, R> =>
   Schedule.identity<ModelError>().pipe(
-    Schedule.whileInput(isRetryable),
+    Schedule.whileInput(retryable),
     Schedule.intersect(Schedule.recurs(Math.max(0, max))),
     Schedule.addDelay(([error, n]) => delayFor(error, n + 1)),
     Schedule.onDecision(([error, n], decision) =>
@@ -54,8 +56,11 @@ export const retryPolicy = <R>(
     )
   )
 
-/** The inner, silent policy for HTTP failures before the body starts. */
-export const requestRetry = (max: number) => retryPolicy(max, () => Effect.void)
+/** A rate-limit answer: retried by the announced outer level only. */
+const isRateLimited = (error: ModelError): boolean => error._tag === "RetryableStreamError" && error.status === 429
+
+/** The inner, silent policy for HTTP failures before the body starts (not 429). */
+export const requestRetry = (max: number) => retryPolicy(max, () => Effect.void, (error) => isRetryable(error) && !isRateLimited(error))
 
 /** The `StreamError` event announcing a retry. */
 export const reconnecting = (notice: RetryNotice): ModelEvent =>

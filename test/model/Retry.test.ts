@@ -188,7 +188,7 @@ describe("request retries (request_max_retries) inside stream retries", () => {
     })
   )
 
-  it.effect("HTTP 429 is retried after its retry-after header, silently", () =>
+  it.effect("HTTP 429 is retried after its retry-after header, each wait announced (as Codex does)", () =>
     Effect.gen(function* () {
       const run = yield* start({
         turns: [
@@ -209,7 +209,12 @@ describe("request retries (request_max_retries) inside stream retries", () => {
       yield* TestClock.adjust("1 second")
       yield* Fiber.join(run.fiber)
       expect(yield* run.count).toBe(3)
-      expect(yield* run.notices).toEqual([])
+      const notices = yield* run.notices
+      expect(notices.map((n) => [(n as { message: string }).message, (n as { delaySeconds: number }).delaySeconds])).toEqual([
+        ["Reconnecting... 1/5", 1],
+        ["Reconnecting... 2/5", 1]
+      ])
+      expect((notices[0] as { error: string }).error).toContain("429")
     })
   )
 

@@ -3,6 +3,7 @@ import * as NodePath from "node:path"
 import type { CodexConfig } from "../../config/CodexConfig.js"
 import type { AgentEvent } from "../../protocol/AgentEvent.js"
 import { VERSION } from "../../stack/Version.js"
+import { reconnectingText } from "../ProgressView.js"
 import * as ExecItems from "./ExecItems.js"
 
 /** Colour when asked (`always`), or on a terminal unless `NO_COLOR` is set (`auto`). */
@@ -152,7 +153,7 @@ export const make = (options: { readonly cwd: string; readonly shell: string; re
         return []
       }
       case "stream_error":
-        return [paint(RED, event.message === "" ? "Reconnecting..." : event.message)]
+        return [paint(RED, reconnectingText(event, false))]
       case "turn_failed":
         return [paint(RED, `ERROR: ${event.error}`)]
       case "turn_interrupted":

@@ -7,6 +7,7 @@ import type { Turn } from "../../session/SessionHistory.js"
 import {
   planItems,
   planLines,
+  reconnectingText,
   spawnedNickname,
   toolLabel,
   toolLine,
@@ -64,6 +65,9 @@ export interface ViewOptions {
   /** The usable context window; undefined hides the percentage. */
   readonly contextWindow: number | undefined
 }
+
+/** Ends assistant text streamed by an attempt that failed and is retried. */
+export const CUT_OFF = " [incomplete; retrying]"
 
 const raw = (text: string): Output => ({ _tag: "Raw", text })
 const rawAll = (texts: ReadonlyArray<string>): Array<Output> => texts.map(raw)
@@ -186,9 +190,12 @@ export const makeViewModel = (options: ViewOptions): ViewModel => {
         usage(event.usage)
         return []
       case "stream_error":
+        // Text the failed attempt streamed stays, marked as cut off; text held in the prompt area
+        // was never output and goes. The retried answer then shows in full, once.
         return [
+          ...(streaming ? [raw(CUT_OFF)] : []),
           ...finishStream(),
-          ...line(`[status] ${event.message === "" ? "Reconnecting..." : event.message}`, "status"),
+          ...line(`[status] ${reconnectingText(event, true)}`, "status"),
           ...busy("reconnecting", false)
         ]
       case "auto_compact_started": {

@@ -293,7 +293,7 @@ export const classifyStatus = (
   if (fatalCodes.has(code)) return byCode(code, message)!
   if (status >= 500 || status === 429) {
     const hint = retryAfter ?? (error === undefined ? undefined : rateLimitDelay(lenientText(error.message)))
-    return new RetryableStreamError({ message, ...(hint !== undefined ? { retryAfter: hint } : {}) })
+    return new RetryableStreamError({ message, status, ...(hint !== undefined ? { retryAfter: hint } : {}) })
   }
   return new ApiError({ message, status, ...(code !== "" ? { code } : {}) })
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { SubmissionEvent } from "../../../src/agent/AgentRuntime.js"
 import { colorize } from "../../../src/cli/repl/Colors.js"
-import { makeViewModel, type Output, type ViewModel } from "../../../src/cli/repl/ViewModel.js"
+import { CUT_OFF, makeViewModel, type Output, type ViewModel } from "../../../src/cli/repl/ViewModel.js"
 import { AgentEvent } from "../../../src/protocol/AgentEvent.js"
 import { toolCall, toolResult } from "../../../src/protocol/Items.js"
 
@@ -81,8 +81,45 @@ describe("view model", () => {
     const out = feed(model, started("hello"), AgentEvent.stream_error({
       turnId: "turn_1", message: "Reconnecting... 1/5", attempt: 1, maxRetries: 5, delaySeconds: 0.2, error: "x"
     }))
-    expect(lines(out)).toContain("[status] Reconnecting... 1/5")
+    expect(lines(out)).toContain("[status] Reconnecting... 1/5 in 0.2s (x)")
     expect(model.spinner.label).toBe("reconnecting")
+  })
+
+  it("marks text streamed by an attempt that is retried, then shows the retried answer once", () => {
+    const model = view()
+    const retry = AgentEvent.stream_error({
+      turnId: "turn_1", message: "Reconnecting... 1/5", attempt: 1, maxRetries: 5, delaySeconds: 0.2, error: "stream closed\ndetails"
+    })
+    const out = feed(model, started("hello"), called(), delta("Hel"), retry, delta("Hello world"),
+      AgentEvent.turn_completed({ turnId: "turn_1", iteration: 1, outputText: "Hello world" }))
+    expect(out.map((o) => o.text)).toEqual([
+      "user> hello",
+      "assistant> ",
+      "Hel",
+      CUT_OFF,
+      "\n",
+      "[status] Reconnecting... 1/5 in 0.2s (stream closed)",
+      "assistant> ",
+      "Hello world",
+      "\n"
+    ].filter((t) => t !== "").flatMap((t) => (t === "user> hello" ? ["Session: hello", t] : [t])))
+  })
+
+  it("drops text of a retried attempt that was only held in the prompt area", () => {
+    const model = view()
+    model.setInputActive(true)
+    const retry = AgentEvent.stream_error({
+      turnId: "turn_1", message: "Reconnecting... 1/5", attempt: 1, maxRetries: 5, delaySeconds: 1, error: "responses request failed with status 429: slow down"
+    })
+    const out = feed(model, started("hello"), called(), delta("Hel"), retry, delta("Hello world"),
+      AgentEvent.turn_completed({ turnId: "turn_1", iteration: 1, outputText: "Hello world" }))
+    expect(lines(out)).toEqual([
+      "Session: hello",
+      "user> hello",
+      "[status] Reconnecting... 1/5 in 1s (responses request failed with status 429: slow down)",
+      "assistant> Hello world"
+    ])
+    expect(raws(out).join("")).not.toContain("Hel")
   })
 
   it("keeps the spinner paused while the prompt is open", () => {
