@@ -10,6 +10,7 @@ import type * as RunFlags from "./args/RunFlags.js"
 import { changeDirectory, runExec, stderrBlocks, stderrProgress } from "./ExecMode.js"
 import { processStdin } from "./PromptInput.js"
 import * as RootCommand from "./RootCommand.js"
+import * as HumanProgress from "./exec/HumanProgress.js"
 
 /** One turn with the given prompt words and flags (the root command, and `resume` with a prompt). */
 export const runOneShot = (
@@ -34,7 +35,8 @@ export const runOneShot = (
         const config = yield* CodexConfig
         const sessionId = yield* Ref.get((yield* ModelClient).sessionId)
         const cwd = (yield* ContextManager).cwd
-        yield* Console.error(view.header({ config, sessionId, cwd, prompt: words.length > 0 ? words.join(" ") : "(stdin)" }))
+        const policies = yield* HumanProgress.enforcedPolicies(config)
+        yield* Console.error(view.header({ config, policies, sessionId, cwd, prompt: words.length > 0 ? words.join(" ") : "(stdin)" }))
       }
       yield* runExec({
         words,

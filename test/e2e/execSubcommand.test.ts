@@ -59,7 +59,8 @@ describe("tscodex exec", () => {
     Effect.gen(function* () {
       const h = yield* setup(TURNS)
       yield* inGitRepo(h.workspace)
-      const run = yield* h.cli(["exec", PROMPT])
+      // the recording ran with sandbox_mode = "danger-full-access" (see the fixture's README)
+      const run = yield* h.cli(["exec", "-s", "danger-full-access", PROMPT])
       expect(run.exitCode).toBe(0)
       expect(run.stdout).toBe(fixture("exec-human.stdout"))
       const ours = maskHuman(maskIds(run.stderr, h.workspace)).split("\n")

@@ -109,7 +109,7 @@ export const runExecTurn = (run: ExecRun) =>
       const context = yield* ContextManager
       const prompt = yield* resolveExecPrompt(run.words, processStdin)
       if (mapper !== undefined) yield* Effect.forEach(mapper.threadStarted(threadId), (line) => Console.log(JsonlEvents.formatLine(line)))
-      if (view !== undefined) yield* Console.error(view.header({ config, sessionId: threadId, cwd: context.cwd, prompt }))
+      if (view !== undefined) yield* Console.error(view.header({ config, policies: yield* HumanProgress.enforcedPolicies(config), sessionId: threadId, cwd: context.cwd, prompt }))
       const result = yield* runTurn({
         words: [prompt],
         stdin: processStdin,

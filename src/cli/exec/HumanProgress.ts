@@ -1,6 +1,9 @@
 /** HumanProgress: `tscodex exec` progress on stderr in the layout of `codex exec` — header, prompt, reasoning, commands, diffs, plan, answer, tokens. */
+import { Effect, Option } from "effect"
 import * as NodePath from "node:path"
 import type { CodexConfig } from "../../config/CodexConfig.js"
+import * as Approvals from "../../sandbox/Approvals.js"
+import * as Sandbox from "../../sandbox/Sandbox.js"
 import type { AgentEvent } from "../../protocol/AgentEvent.js"
 import { VERSION } from "../../stack/Version.js"
 import { reconnectingText } from "../ProgressView.js"
@@ -56,8 +59,37 @@ export const diffLines = (change: ExecItems.FileChange, cwd: string, paint: Pain
 export const checklist = (steps: ReadonlyArray<ExecItems.PlanStep>): ReadonlyArray<string> =>
   steps.map((s) => `  ${s.status === "completed" ? "[x]" : s.status === "in_progress" ? "[>]" : "[ ]"} ${s.text}`)
 
+/** The policies as enforced (not as configured), as the header shows them. */
+export interface EnforcedPolicies {
+  readonly approval: string
+  readonly sandbox: string
+}
+
+/**
+ * The header's view of a settled sandbox: its mode (the default where bubblewrap works, the
+ * unsandboxed fallback where it does not), with a note when a requested sandbox refuses commands.
+ */
+export const sandboxText = (sandbox: Sandbox.Sandbox): string => {
+  const mode = sandbox.policy.mode
+  if (sandbox.availability._tag === "Available" || mode === "danger-full-access" && sandbox.explicit) return mode
+  return sandbox.explicit ? `${mode} (unavailable here: commands are refused)` : `${mode} (no sandbox available here)`
+}
+
+/** The policies of the context's Sandbox and Approvals (the configured texts where a service is missing). */
+export const enforcedPolicies = (config: CodexConfig): Effect.Effect<EnforcedPolicies> =>
+  Effect.gen(function*() {
+    const sandbox = yield* Effect.serviceOption(Sandbox.Sandbox)
+    const approvals = yield* Effect.serviceOption(Approvals.Approvals)
+    return {
+      approval: Option.match(approvals, { onNone: () => config.approvalPolicy ?? Approvals.DEFAULT_APPROVAL_POLICY, onSome: (a) => a.policy }),
+      sandbox: Option.match(sandbox, { onNone: () => config.sandboxMode ?? "danger-full-access", onSome: sandboxText })
+    }
+  })
+
 export interface HeaderFacts {
   readonly config: CodexConfig
+  /** What is enforced (see `enforcedPolicies`). */
+  readonly policies: EnforcedPolicies
   readonly sessionId: string
   readonly cwd: string
   readonly prompt: string
@@ -171,8 +203,8 @@ export const make = (options: { readonly cwd: string; readonly shell: string; re
       ["workdir", facts.cwd],
       ["model", c.model],
       ["provider", c.provider.id],
-      ["approval", c.approvalPolicy ?? "never"],
-      ["sandbox", c.sandboxMode ?? "danger-full-access"],
+      ["approval", facts.policies.approval],
+      ["sandbox", facts.policies.sandbox],
       ["reasoning effort", c.reasoningEffort ?? "none"],
       ["reasoning summaries", c.reasoningSummary ?? "none"],
       ["session id", facts.sessionId]
