@@ -35,6 +35,8 @@ export type ShellType = typeof ShellType.Type
 
 export interface ModelCatalog {
   readonly lookup: (slug: string | undefined) => Option.Option<ModelInfo>
+  /** Every model the catalog knows, in file order. */
+  readonly slugs: ReadonlyArray<string>
 }
 
 /** Integers may be written as numbers or numeric strings; fractions are truncated. */
@@ -126,7 +128,10 @@ const toInfo = (
 const fromEntries = (entries: ReadonlyArray<ModelInfo>): ModelCatalog => {
   const bySlug = new Map<string, ModelInfo>()
   for (const entry of entries) bySlug.set(entry.slug, entry)
-  return { lookup: (slug) => (slug === undefined ? Option.none() : Option.fromNullable(bySlug.get(slug))) }
+  return {
+    lookup: (slug) => (slug === undefined ? Option.none() : Option.fromNullable(bySlug.get(slug))),
+    slugs: [...bySlug.keys()]
+  }
 }
 
 /** A catalog that knows no model. */

@@ -1,9 +1,11 @@
 /** ReplCommand: `tscodex` with no prompt on a terminal — the interactive session on the agent stack. */
-import { Console, Effect, Ref } from "effect"
+import { Console, Effect, Option, Ref } from "effect"
 import type { SubmissionEvent } from "../../agent/AgentRuntime.js"
 import { CodexConfig } from "../../config/CodexConfig.js"
 import * as Environment from "../../config/Environment.js"
 import { ContextManager } from "../../context/ContextManager.js"
+import * as ModelCatalog from "../../context/ModelCatalog.js"
+import * as Prompts from "../../context/Prompts.js"
 import * as AgentStack from "../../stack/AgentStack.js"
 import { changeDirectory } from "../ExecMode.js"
 import * as RootCommand from "../RootCommand.js"
@@ -49,6 +51,12 @@ export const make = <E, R>(
             contextWindow: context.contextWindow
           })
           yield* Ref.set(handler, view.onEvent)
-          yield* Repl.run(view, { json: args.flags.json, codexHome: config.codexHome })
+          // `/model` checks names against the catalog; without one it switches as asked.
+          const catalog = yield* Effect.option(Effect.flatMap(Prompts.make(), ModelCatalog.load))
+          yield* Repl.run(view, {
+            json: args.flags.json,
+            codexHome: config.codexHome,
+            ...(Option.isSome(catalog) ? { knownModels: catalog.value.slugs } : {})
+          })
         }).pipe(Effect.provide(stack), Effect.provide(NodeTerminal.layer))
       }), help)(argv)

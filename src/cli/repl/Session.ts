@@ -8,6 +8,7 @@ import type { ModelEvent } from "../../protocol/ModelEvent.js"
 import * as RolloutReader from "../../session/RolloutReader.js"
 import { historyToTurns } from "../../session/SessionHistory.js"
 import * as SessionList from "../../session/SessionList.js"
+import * as ModelChoice from "./ModelChoice.js"
 import { BUSY_COMPACT, BUSY_MODEL, BUSY_RESUME, type Command, COMMANDS } from "./Commands.js"
 import { RolloutSwitch } from "../../session/RolloutSwitch.js"
 import type { View } from "./View.js"
@@ -19,6 +20,8 @@ export interface SessionOptions {
   readonly codexHome: string
   /** How long a tool's question waits for an answer (default: five minutes). */
   readonly questionTimeout?: import("effect").Duration.DurationInput
+  /** The models of the catalog; `/model` asks before switching to another one. Unset: no check. */
+  readonly knownModels?: ReadonlyArray<string>
 }
 
 export interface Session {
@@ -43,6 +46,8 @@ export const make = (view: View, options: SessionOptions): Effect.Effect<Session
     /** Submitted turns whose outcome has not arrived yet ("work running or queued"). */
     const outstanding = yield* Ref.make(0)
     const waiters = yield* Ref.make<ReadonlyArray<Fiber.RuntimeFiber<void>>>([])
+    /** The last model named by `/model` that the catalog does not know. */
+    const unconfirmedModel = yield* Ref.make<string | undefined>(undefined)
 
     const say = (text: string) => view.apply((m) => m.line(text))
     const fail = (message: string) => view.apply((m) => m.error(message))
@@ -132,6 +137,22 @@ export const make = (view: View, options: SessionOptions): Effect.Effect<Session
       yield* view.apply((m) => (m.resetTurns(historyToTurns(done.history)), m.line(done.summary)))
     }).pipe(Effect.catchAll((error) => fail(messageOf(error))))
 
+    /** A model outside the catalog is switched to only when the same `/model` is typed twice in a row. */
+    const setModel = (name: string) =>
+      Effect.gen(function* () {
+        if (yield* busy) return yield* say(BUSY_MODEL)
+        const known = options.knownModels
+        const confirmed = (yield* Ref.getAndSet(unconfirmedModel, name)) === name
+        if (known !== undefined && !known.includes(name) && !confirmed) {
+          const close = ModelChoice.closeMatches(name, known)
+          yield* fail(ModelChoice.notInCatalog(name, close))
+          return
+        }
+        yield* Ref.set(unconfirmedModel, undefined)
+        yield* Ref.set(client.model, name)
+        yield* say(`Switched model to ${name}.`)
+      })
+
     const run = (command: Command): Effect.Effect<boolean> => {
       const next = (effect: Effect.Effect<void>) => Effect.as(effect, true)
       switch (command._tag) {
@@ -158,11 +179,7 @@ export const make = (view: View, options: SessionOptions): Effect.Effect<Session
         case "ShowModels":
           return next(showModels)
         case "SetModel":
-          return next(Effect.gen(function* () {
-            if (yield* busy) return yield* say(BUSY_MODEL)
-            yield* Ref.set(client.model, command.name)
-            yield* say(`Switched model to ${command.name}.`)
-          }))
+          return next(setModel(command.name))
         case "Say":
           return next(submit(command.text, "steer"))
       }

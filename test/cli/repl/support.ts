@@ -44,6 +44,8 @@ export interface ReplOptions {
   readonly questionTimeout?: string
   /** Changes the scripted client (a stream that never ends, say). */
   readonly wrapClient?: (client: ModelClient.ModelClient) => ModelClient.ModelClient
+  /** The catalog's models, for `/model`'s check. */
+  readonly knownModels?: ReadonlyArray<string>
   /** More tools offered besides echo. */
   readonly tools?: ReadonlyArray<Tool.Tool>
   /** Offer request_permissions besides echo. */
@@ -82,6 +84,7 @@ export const startRepl = (replies: Parameters<typeof ModelClient.makeScripted>[0
     const fiber = yield* Repl.run(view, {
       json: options.json ?? false,
       codexHome: options.codexHome ?? "/nonexistent-codex-home",
+      ...(options.knownModels !== undefined ? { knownModels: options.knownModels } : {}),
       ...(options.questionTimeout !== undefined ? { questionTimeout: options.questionTimeout as "1 minute" } : {})
     }).pipe(
       Effect.provideService(UserInput.UserInput, userInput),
