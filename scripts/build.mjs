@@ -1,6 +1,7 @@
-// Bundles the CLI and the library into dist/ with esbuild. The CLI is one classic script (dist/cli.cjs)
-// started by a small loader (dist/tscodex.js) that compiles it from a V8 code cache, since Node 20 cannot
-// cache the compilation of ES modules; code only some commands need is evaluated when those run.
+// Bundles the CLI into dist/ with esbuild. The CLI is one classic script (dist/cli.cjs) started by a
+// small loader (dist/tscodex.js) that compiles it from a V8 code cache, since Node 20 cannot cache the
+// compilation of ES modules; code only some commands need is evaluated when those run. The library
+// (dist/lib/) is built by tsc instead: `npm run build:lib`.
 import { createHash } from "node:crypto"
 import { readFileSync, rmSync } from "node:fs"
 import { build } from "esbuild"
@@ -18,7 +19,7 @@ const common = {
 }
 
 // left by earlier builds that split the CLI into ES module chunks
-for (const old of ["dist/chunks", "dist/tscodex.js.map"]) rmSync(old, { recursive: true, force: true })
+for (const old of ["dist/chunks", "dist/tscodex.js.map", "dist/index.js", "dist/index.js.map"]) rmSync(old, { recursive: true, force: true })
 // The program, wrapped as a CommonJS module function (strict, as the ES module sources are) for the loader.
 await build({
   ...common,
@@ -41,4 +42,3 @@ await build({
   define: { __TSCODEX_BUNDLE_HASH__: JSON.stringify(bundleHash) },
   banner: { js: "#!/usr/bin/env node" }
 })
-await build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.js" })

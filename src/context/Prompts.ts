@@ -19,11 +19,16 @@ export const CATALOG_FILE = "models.json"
 
 /**
  * Folders that may hold the prompts: the package root sits two levels above this module in the
- * sources (src/context/) and one level above the bundle (dist/).
+ * sources (src/context/), one above the bundle (dist/) and three above the library build
+ * (dist/lib/context/).
  */
 export const candidateDirs = (moduleUrl: string = import.meta.url): ReadonlyArray<string> => {
   const here = NodePath.dirname(fileURLToPath(moduleUrl))
-  return [NodePath.resolve(here, "..", "..", "prompts"), NodePath.resolve(here, "..", "prompts")]
+  return [
+    NodePath.resolve(here, "..", "..", "prompts"),
+    NodePath.resolve(here, "..", "prompts"),
+    NodePath.resolve(here, "..", "..", "..", "prompts")
+  ]
 }
 
 /** The prompts/ folder: `dir` when given, else the first candidate holding a model catalog. */

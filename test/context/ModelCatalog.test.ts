@@ -122,7 +122,7 @@ describe("ModelCatalog (other catalogs)", () => {
 })
 
 describe("Prompts", () => {
-  it.effect("finds the package's prompts/ folder from the sources and from a bundle in dist/", () =>
+  it.effect("finds the package's prompts/ folder from the sources, from a bundle in dist/ and from the library build in dist/lib/", () =>
     Effect.gen(function* () {
       const prompts = yield* Prompts.make()
       expect(prompts.dir.endsWith("/prompts")).toBe(true)
@@ -134,5 +134,6 @@ describe("Prompts", () => {
       expect(fromBundle).toBe("/pkg/prompts")
       expect(fromSources).toBe("/prompts")
       expect(Prompts.candidateDirs("file:///pkg/src/context/Prompts.ts")[0]).toBe("/pkg/prompts")
+      expect(Prompts.candidateDirs("file:///pkg/dist/lib/context/Prompts.js")).toContain("/pkg/prompts")
     }).pipe(Effect.provide(NodeContext.layer)))
 })
