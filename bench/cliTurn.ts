@@ -17,10 +17,10 @@ export interface CliRunMeasure {
   readonly stdoutBytes: number
 }
 
-const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+export const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
-/** One CLI run answering with `turn`; measured from spawn to exit. */
-export const measureTurn = async (turn: FakeTurn): Promise<CliRunMeasure> => {
+/** One CLI run answering with `turn` (of the built CLI, or the one at `cliPath`); measured from spawn to exit. */
+export const measureTurn = async (turn: FakeTurn, cliPath: string = cli): Promise<CliRunMeasure> => {
   let started = 0
   let firstRequest = 0
   const server = await startFakeResponsesServer({
@@ -38,7 +38,7 @@ export const measureTurn = async (turn: FakeTurn): Promise<CliRunMeasure> => {
   try {
     started = performance.now()
     const stdoutBytes = await new Promise<number>((done, fail) => {
-      const child = spawn(process.execPath, ["--require", rssHook, cli, "Reply with the text."], {
+      const child = spawn(process.execPath, ["--require", rssHook, cliPath, "Reply with the text."], {
         env: { ...process.env, CODEX_HOME: home, BENCH_KEY: "k", TSCODEX_BENCH_RSS_FILE: rssFile },
         stdio: ["ignore", "pipe", "inherit"]
       })
