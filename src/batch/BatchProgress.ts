@@ -97,3 +97,15 @@ export const make = (options: {
           : Effect.flatMap(Ref.get(ref), (state) => options.write(formatFinished(state, id, status, seconds) + "\n"))
     } satisfies Progress
   })
+
+/** Progress on the wall clock of a batch whose store already holds `counts` (a resumed batch starts from them). */
+export const fromCounts = (
+  counts: { readonly total: number; readonly done: number; readonly failed: number },
+  options: { readonly tty: boolean; readonly write: (text: string) => Effect.Effect<void> }
+) =>
+  make({
+    initial: initial(counts.total, counts.done, counts.failed, Date.now()),
+    tty: options.tty,
+    write: options.write,
+    now: () => Date.now()
+  })

@@ -130,12 +130,7 @@ export const submitAndCollect = (options: {
       if (!done.has(task.id)) yield* TaskWorkflow.submit(batch, task, TaskSpec.canonical(task))
     }
     const before = yield* store.counts
-    const progress = yield* BatchProgress.make({
-      initial: BatchProgress.initial(before.total, before.done, before.failed, Date.now()),
-      tty: options.tty,
-      write: options.write,
-      now: () => Date.now()
-    })
+    const progress = yield* BatchProgress.fromCounts(before, options)
     const poll = Effect.gen(function* () {
       // counts first: every result counted as done is then among the results read
       const counts = yield* store.counts

@@ -101,12 +101,7 @@ const runLocked = (options: BatchOptions, out: string, tasks: ReadonlyArray<Task
 
     const pending = yield* store.pending
     const before = yield* store.counts
-    const progress = yield* BatchProgress.make({
-      initial: BatchProgress.initial(before.total, before.done, before.failed, Date.now()),
-      tty: options.tty,
-      write: options.write,
-      now: () => Date.now()
-    })
+    const progress = yield* BatchProgress.fromCounts(before, options)
     const workspaces = yield* TaskWorkspace.make({
       base: NodePath.dirname(NodePath.resolve(options.tasksPath)),
       root: out,

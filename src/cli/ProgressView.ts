@@ -22,7 +22,8 @@ export const shortId = (id: string): string => {
 export const shellQuote = (word: string): string =>
   word === "" ? "''" : /^[A-Za-z0-9@%+=:,./_-]+$/.test(word) ? word : `'${word.replace(/'/g, `'"'"'`)}'`
 
-const asRecord = (value: unknown): Record<string, unknown> | undefined => {
+/** An object argument, or the object a JSON text holds; anything else is undefined. */
+export const asRecord = (value: unknown): Record<string, unknown> | undefined => {
   if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>
   if (typeof value === "string" && value.trimStart().startsWith("{")) {
     try {

@@ -19,6 +19,23 @@ const UTF8_FLAG = 0x0800
 const DOS_TIME = 0 // 00:00:00
 const DOS_DATE = (1980 - 1980) << 9 | 1 << 5 | 1 // 1980-01-01: bundles do not depend on when they were packed
 
+/** The fields local and central headers share, from the version needed to extract to the name length, written at `at`. */
+const writeSharedFields = (
+  header: Buffer,
+  at: number,
+  fields: { readonly crc: number; readonly compressed: number; readonly size: number; readonly nameLength: number }
+) => {
+  header.writeUInt16LE(20, at) // version needed to extract: 2.0 (deflate)
+  header.writeUInt16LE(UTF8_FLAG, at + 2)
+  header.writeUInt16LE(8, at + 4) // deflate
+  header.writeUInt16LE(DOS_TIME, at + 6)
+  header.writeUInt16LE(DOS_DATE, at + 8)
+  header.writeUInt32LE(fields.crc, at + 10)
+  header.writeUInt32LE(fields.compressed, at + 14)
+  header.writeUInt32LE(fields.size, at + 18)
+  header.writeUInt16LE(fields.nameLength, at + 22)
+}
+
 /** Writes the entries in order, each deflated. */
 export const write = (entries: ReadonlyArray<Entry>): Effect.Effect<Uint8Array> =>
   Effect.sync(() => {
@@ -29,30 +46,14 @@ export const write = (entries: ReadonlyArray<Entry>): Effect.Effect<Uint8Array> 
       const name = Buffer.from(entry.name, "utf8")
       const compressed = NodeZlib.deflateRawSync(entry.data)
       const crc = NodeZlib.crc32(entry.data)
-      const local = Buffer.alloc(30)
+      const fields = { crc, compressed: compressed.length, size: entry.data.length, nameLength: name.length }
+      const local = Buffer.alloc(30) // the extra field length at 28 stays 0
       local.writeUInt32LE(0x04034b50, 0)
-      local.writeUInt16LE(20, 4)
-      local.writeUInt16LE(UTF8_FLAG, 6)
-      local.writeUInt16LE(8, 8)
-      local.writeUInt16LE(DOS_TIME, 10)
-      local.writeUInt16LE(DOS_DATE, 12)
-      local.writeUInt32LE(crc, 14)
-      local.writeUInt32LE(compressed.length, 18)
-      local.writeUInt32LE(entry.data.length, 22)
-      local.writeUInt16LE(name.length, 26)
-      local.writeUInt16LE(0, 28)
+      writeSharedFields(local, 4, fields)
       const central = Buffer.alloc(46)
       central.writeUInt32LE(0x02014b50, 0)
-      central.writeUInt16LE(20, 4)
-      central.writeUInt16LE(20, 6)
-      central.writeUInt16LE(UTF8_FLAG, 8)
-      central.writeUInt16LE(8, 10)
-      central.writeUInt16LE(DOS_TIME, 12)
-      central.writeUInt16LE(DOS_DATE, 14)
-      central.writeUInt32LE(crc, 16)
-      central.writeUInt32LE(compressed.length, 20)
-      central.writeUInt32LE(entry.data.length, 24)
-      central.writeUInt16LE(name.length, 28)
+      central.writeUInt16LE(20, 4) // made by: version 2.0
+      writeSharedFields(central, 6, fields)
       central.writeUInt32LE(offset, 42)
       locals.push(local, name, compressed)
       centrals.push(central, name)

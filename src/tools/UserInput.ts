@@ -1,5 +1,6 @@
 /** UserInput: where request_user_input sends its questions; an interactive front end installs the handler that answers. */
-import { Context, Data, Effect, Layer, Option, Ref, type Scope } from "effect"
+import { Context, Data, Effect, Layer, type Scope } from "effect"
+import * as HandlerSlot from "./HandlerSlot.js"
 
 /** What a handler receives: the model's questions, each marked as also accepting a free answer (`isOther`). */
 export interface UserInputRequest {
@@ -16,25 +17,14 @@ export class UserInputError extends Data.TaggedError("UserInputError")<{
  * Asks the user. `None` means the user gave no answer (cancelled); `Some` holds the answer object,
  * usually `{"answers": {<question id>: {"answers": [<text>]}}}`.
  */
-export type UserInputHandler = (request: UserInputRequest) => Effect.Effect<Option.Option<unknown>, UserInputError>
+export type UserInputHandler = HandlerSlot.Handler<UserInputRequest, UserInputError>
 
-export interface UserInput {
-  /** Asks through the installed handler; `None` when there is none (one-shot runs, sub-agents) or it cancelled. */
-  readonly request: (request: UserInputRequest) => Effect.Effect<Option.Option<unknown>, UserInputError>
-  /** Installs the handler, replacing the previous one; `undefined` removes it. */
-  readonly setHandler: (handler: UserInputHandler | undefined) => Effect.Effect<void>
-}
+/** `request` asks through the installed handler; `setHandler` installs (or with `undefined` removes) it. */
+export interface UserInput extends HandlerSlot.HandlerSlot<UserInputRequest, UserInputError> {}
 export const UserInput = Context.GenericTag<UserInput>("tscodex/UserInput")
 
 /** A request manager with `handler` installed, or none. */
-export const make = (handler?: UserInputHandler): Effect.Effect<UserInput> =>
-  Effect.map(Ref.make(Option.fromNullable(handler)), (current) =>
-    UserInput.of({
-      request: (request) =>
-        Effect.flatMap(Ref.get(current), (installed) =>
-          Option.isSome(installed) ? installed.value(request) : Effect.succeed(Option.none())),
-      setHandler: (next) => Ref.set(current, Option.fromNullable(next))
-    }))
+export const make = (handler?: UserInputHandler): Effect.Effect<UserInput> => Effect.map(HandlerSlot.make(handler), UserInput.of)
 
 /**
  * Installs `handler` for the lifetime of the current Scope, then removes it again (an interactive
@@ -43,8 +33,7 @@ export const make = (handler?: UserInputHandler): Effect.Effect<UserInput> =>
 export const installScoped = (
   userInput: UserInput,
   handler: UserInputHandler
-): Effect.Effect<void, never, Scope.Scope> =>
-  Effect.acquireRelease(userInput.setHandler(handler), () => userInput.setHandler(undefined))
+): Effect.Effect<void, never, Scope.Scope> => HandlerSlot.installScoped(userInput, handler)
 
 /** No handler: every request comes back unanswered, as in one-shot exec runs. */
 export const layer: Layer.Layer<UserInput> = Layer.effect(UserInput, make())

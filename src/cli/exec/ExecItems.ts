@@ -4,19 +4,10 @@ import type { ModelOutputItem, ToolCall, ToolResult } from "../../protocol/Items
 import type { WebSearchAction } from "../../protocol/ModelEvent.js"
 import { toolResultText } from "../../protocol/Items.js"
 import { shellJoin } from "../../tools/unifiedExec/OutputText.js"
+import { asRecord } from "../ProgressView.js"
 import { shellArgv } from "../../tools/unifiedExec/UnifiedExecManager.js"
 
-const record = (value: unknown): Record<string, unknown> | undefined => {
-  if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>
-  if (typeof value === "string" && value.trimStart().startsWith("{")) {
-    try {
-      return record(JSON.parse(value))
-    } catch {
-      return undefined
-    }
-  }
-  return undefined
-}
+const record = asRecord
 
 /** The tools whose calls run a command. */
 export const COMMAND_TOOLS = new Set(["exec_command", "shell", "shell_command"])
