@@ -16,10 +16,14 @@ export interface RolloutLoadResult {
   readonly fileMb: number
   /** Our reader: read, tolerant parse, decode, rebuild history. */
   readonly loadMs: number
+  /** User + system CPU time of the load (medians of `runs` interleaved runs, as the rest). */
+  readonly loadCpuMs: number
   readonly loadPeakRssMb: number
   /** The floor: read the file and JSON.parse each line, nothing else. */
   readonly floorMs: number
+  readonly floorCpuMs: number
   readonly floorPeakRssMb: number
+  readonly runs: number
   readonly historyItems: number
   readonly targets: { readonly loadMs: 1500; readonly peakRssMb: 400 }
   readonly withinTargets: boolean
@@ -91,6 +95,7 @@ export const generateRollout = (path: string, items = ITEMS): void => {
 
 interface Measured {
   readonly ms: number
+  readonly cpuMs: number
   readonly peakRssMb: number
   readonly count: number
 }
@@ -100,6 +105,7 @@ const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024)
 /** Runs inside a fresh process so its peak memory belongs to one measurement. */
 const measureIn = async (mode: "reader" | "floor", path: string): Promise<Measured> => {
   const started = performance.now()
+  const cpuBefore = process.cpuUsage()
   let count: number
   if (mode === "floor") {
     const text = readFileSync(path, "utf8")
@@ -114,7 +120,8 @@ const measureIn = async (mode: "reader" | "floor", path: string): Promise<Measur
     const session = await Effect.runPromise(RolloutReader.loadSession(path).pipe(Effect.provide(NodeFileSystem.layer)))
     count = session.history.length
   }
-  return { ms: Math.round(performance.now() - started), peakRssMb: peakRssMb(), count }
+  const cpu = process.cpuUsage(cpuBefore)
+  return { ms: Math.round(performance.now() - started), cpuMs: Math.round((cpu.user + cpu.system) / 1000), peakRssMb: peakRssMb(), count }
 }
 
 const measure = (mode: "reader" | "floor", path: string): Measured =>
@@ -123,24 +130,36 @@ const measure = (mode: "reader" | "floor", path: string): Measured =>
     maxBuffer: 1 << 20
   })) as Measured
 
-/** Generates the rollout in bench/tmp/, measures both loaders in child processes, and removes the file. */
-export const runRolloutLoadBench = async (): Promise<RolloutLoadResult> => {
+const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+
+/** Generates the rollout in bench/tmp/, measures both loaders in child processes (`runs` times, interleaved), and removes the file. */
+export const runRolloutLoadBench = async (runs = 3): Promise<RolloutLoadResult> => {
   const path = join(here, "tmp", `rollout-2026-04-07T00-00-00-${SESSION}.jsonl`)
   generateRollout(path)
   try {
     const fileMb = Math.round(statSync(path).size / 1e5) / 10
-    const floor = measure("floor", path)
-    const load = measure("reader", path)
+    const floors: Array<Measured> = []
+    const loads: Array<Measured> = []
+    for (let i = 0; i < runs; i++) {
+      floors.push(measure("floor", path))
+      loads.push(measure("reader", path))
+    }
+    const pick = (all: ReadonlyArray<Measured>, key: "ms" | "cpuMs" | "peakRssMb") => median(all.map((m) => m[key]))
+    const loadMs = pick(loads, "ms")
+    const loadPeakRssMb = pick(loads, "peakRssMb")
     return {
       items: ITEMS,
       fileMb,
-      loadMs: load.ms,
-      loadPeakRssMb: load.peakRssMb,
-      floorMs: floor.ms,
-      floorPeakRssMb: floor.peakRssMb,
-      historyItems: load.count,
+      loadMs,
+      loadCpuMs: pick(loads, "cpuMs"),
+      loadPeakRssMb,
+      floorMs: pick(floors, "ms"),
+      floorCpuMs: pick(floors, "cpuMs"),
+      floorPeakRssMb: pick(floors, "peakRssMb"),
+      runs,
+      historyItems: loads[0]!.count,
       targets: { loadMs: 1500, peakRssMb: 400 },
-      withinTargets: load.ms < 1500 && load.peakRssMb < 400
+      withinTargets: loadMs < 1500 && loadPeakRssMb < 400
     }
   } finally {
     rmSync(path, { force: true })

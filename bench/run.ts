@@ -90,7 +90,7 @@ const lines = [
   `| rollout load ≤ 2× JSON.parse per line, peak RSS ≤ 1.2× | ${fmt(rollout.loadMs)} ms vs ${fmt(rollout.floorMs)} ms (${fmt(
     rollout.loadMs / rollout.floorMs,
     2
-  )}×), ${fmt(rollout.loadPeakRssMb)} MB vs ${fmt(rollout.floorPeakRssMb)} MB (${fmt(rollout.loadPeakRssMb / rollout.floorPeakRssMb, 2)}×) | ${verdict(
+  )}×; CPU ${fmt(rollout.loadCpuMs)} ms vs ${fmt(rollout.floorCpuMs)} ms, ${fmt(rollout.loadCpuMs / rollout.floorCpuMs, 2)}×), ${fmt(rollout.loadPeakRssMb)} MB vs ${fmt(rollout.floorPeakRssMb)} MB (${fmt(rollout.loadPeakRssMb / rollout.floorPeakRssMb, 2)}×) | ${verdict(
     rollout.loadMs <= 2 * rollout.floorMs && rollout.loadPeakRssMb <= 1.2 * rollout.floorPeakRssMb,
     "see notes"
   )} |`,

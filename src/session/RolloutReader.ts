@@ -92,16 +92,82 @@ export const scanEntries = (
   return sawObject ? Either.right({ skipped }) : Either.left(new RolloutReadError({ reason: "Empty", path }))
 }
 
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
+
+/** Rollout text taken in pieces of any size; `end` gives every record or why the text is not a rollout. */
+export interface RolloutScanner {
+  readonly push: (piece: string) => void
+  readonly end: () => Either.Either<ParsedRollout, RolloutReadError>
+}
+
+/**
+ * Reads records as whole lines arrive, so a file need not be held whole: each line holding exactly one
+ * value is parsed on its own (how rollouts are written). From the first line that is not, the rest of
+ * the text is kept and given to the general scanner at the end, which reads it exactly as `scanEntries`
+ * would from that point (pretty-printed records, damaged stretches, a cut-off last record).
+ */
+export const makeRolloutScanner = (path: string): RolloutScanner => {
+  const entries: Array<RolloutEntry> = []
+  let sawObject = false
+  let carry = "" // the unfinished last line
+  let rest: Array<string> | undefined // everything from the first line that is not one value
+  const take = (value: unknown) => {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return
+    sawObject = true
+    const entry = decodeEntry(value)
+    if (entry !== undefined) entries.push(entry)
+  }
+  /** Parses the lines of `text` up to `stop` (a line break or the end); false once a line is not one value. */
+  const lines = (text: string, stop: number): boolean => {
+    let pos = 0
+    while (pos < stop) {
+      while (pos < stop && isSpace(text.charCodeAt(pos))) pos++
+      if (pos >= stop) break
+      let lineEnd = text.indexOf("\n", pos)
+      if (lineEnd < 0 || lineEnd > stop) lineEnd = stop
+      let value: unknown
+      try {
+        value = JSON.parse(text.slice(pos, lineEnd))
+      } catch {
+        rest = [text.slice(pos)]
+        return false
+      }
+      take(value)
+      pos = lineEnd + 1
+    }
+    return true
+  }
+  return {
+    push: (piece) => {
+      if (rest !== undefined) return void rest.push(piece)
+      const text = carry + piece
+      const cut = text.lastIndexOf("\n")
+      if (cut < 0) return void (carry = text)
+      carry = ""
+      if (lines(text, cut)) carry = text.slice(cut + 1)
+    },
+    end: () => {
+      if (rest === undefined && carry !== "") lines(carry, carry.length)
+      carry = ""
+      let skipped = 0
+      if (rest !== undefined) {
+        for (const scanned of scanJsonValues(rest.join(""))) {
+          if (scanned._tag === "Bad") {
+            if (!sawObject) return Either.left(new RolloutReadError({ reason: "Parse", path, detail: scanned.message }))
+            skipped++
+          } else take(scanned.value)
+        }
+      }
+      return sawObject ? Either.right({ path, entries, skipped }) : Either.left(new RolloutReadError({ reason: "Empty", path }))
+    }
+  }
+}
+
 /** Every record of rollout text, or why the text is not a rollout. */
 export const parseRollout = (text: string, path: string): Either.Either<ParsedRollout, RolloutReadError> => {
-  const entries: Array<RolloutEntry> = []
-  return Either.map(
-    scanEntries(text, path, (entry) => {
-      entries.push(entry)
-      return true
-    }),
-    ({ skipped }) => ({ path, entries, skipped })
-  )
+  const scanner = makeRolloutScanner(path)
+  scanner.push(text)
+  return scanner.end()
 }
 
 /** Reads a file as UTF-8 text (invalid bytes replaced). */
@@ -111,9 +177,56 @@ export const readText = (path: string): Effect.Effect<string, RolloutReadError, 
     Effect.mapError((error) => new RolloutReadError({ reason: "Io", path, detail: error.message }))
   )
 
-/** Reads every record of a rollout file. */
+/** Bytes read from a rollout file at a time (a longer line grows the buffer). */
+const PIECE_BYTES = 1 << 20
+const NEWLINE = 0x0a
+/** Later pieces keep a U+FEFF at their start: only the file's first bytes may be a byte-order mark. */
+const laterPieces = new TextDecoder("utf-8", { ignoreBOM: true })
+
+/**
+ * Reads every record of a rollout file a piece at a time, so the file's bytes and text are never held
+ * whole. Pieces end at a line break, which is never part of a multi-byte character, so each decodes on
+ * its own exactly as the whole file would (streaming decoding is several times slower).
+ */
 export const readRollout = (path: string): Effect.Effect<ParsedRollout, RolloutReadError, FileSystem.FileSystem> =>
-  Effect.flatMap(readText(path), (text) => parseRollout(text, path))
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const scanner = makeRolloutScanner(path)
+    let first = true
+    const push = (bytes: Uint8Array) => {
+      scanner.push(first ? decodeUtf8(bytes) : laterPieces.decode(bytes))
+      first = false
+    }
+    yield* Effect.scoped(
+      Effect.gen(function* () {
+        const file = yield* fs.open(path, { flag: "r" })
+        let buffer = new Uint8Array(PIECE_BYTES)
+        let held = 0 // bytes of an unfinished line kept at the buffer's start
+        for (;;) {
+          if (held === buffer.length) {
+            const larger = new Uint8Array(buffer.length * 2)
+            larger.set(buffer)
+            buffer = larger
+          }
+          const read = Number(yield* file.read(buffer.subarray(held)))
+          const filled = held + read
+          if (read === 0) {
+            if (filled > 0) push(buffer.subarray(0, filled))
+            return
+          }
+          const cut = buffer.lastIndexOf(NEWLINE, filled - 1)
+          if (cut < 0) {
+            held = filled
+            continue
+          }
+          push(buffer.subarray(0, cut + 1))
+          buffer.copyWithin(0, cut + 1, filled)
+          held = filled - cut - 1
+        }
+      })
+    ).pipe(Effect.mapError((error) => new RolloutReadError({ reason: "Io", path, detail: error.message })))
+    return yield* scanner.end()
+  })
 
 /** Builds the loaded session from parsed records; fails when they hold no history. */
 export const loadParsed = (

@@ -146,7 +146,8 @@ const SessionMetaRead = Schema.Struct({
   model_provider: Schema.optional(Schema.NullOr(Schema.String))
 })
 
-const EventRead = Schema.Struct(
+/** An `event_msg` payload as read (checked by `isTypedObject`). */
+export const EventRead = Schema.Struct(
   { type: Schema.String },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
 )
@@ -169,9 +170,13 @@ export const readEnvelope = (value: unknown): typeof Envelope.Type | undefined =
   return { timestamp: timestamp ?? "", type, payload: payload === undefined ? null : payload }
 }
 const decodeSessionMeta = Schema.decodeUnknownEither(SessionMetaRead)
-/** Checked in place (no copy): response items are the bulk of a rollout. */
-const isResponseItem = Schema.is(ResponseItemPayload)
-const decodeEvent = Schema.decodeUnknownEither(EventRead)
+
+/**
+ * An object with a string `type`, checked by hand and in place: the verdict of `ResponseItemPayload` and
+ * `EventRead` on parsed JSON, without Schema's allocations on the records that make up most of a rollout.
+ */
+export const isTypedObject = (value: unknown): value is ResponseItemPayload =>
+  value !== null && typeof value === "object" && !Array.isArray(value) && typeof (value as { type?: unknown }).type === "string"
 const decodeCompacted = Schema.decodeUnknownEither(CompactedRead)
 const decodeTurnContext = Schema.decodeUnknownEither(TurnContextRead)
 
@@ -190,11 +195,11 @@ export const decodeEntry = (value: unknown): RolloutEntry | undefined => {
   const envelope = readEnvelope(value)
   if (envelope === undefined) return undefined
   const { timestamp, type, payload } = envelope
-  const other: RolloutEntry = { _tag: "Other", timestamp, type, payload }
+  const other = (): RolloutEntry => ({ _tag: "Other", timestamp, type, payload })
   switch (type) {
     case "session_meta": {
       const meta = decodeSessionMeta(payload)
-      if (Either.isLeft(meta)) return other
+      if (Either.isLeft(meta)) return other()
       const m = meta.right
       return {
         _tag: "SessionMeta",
@@ -211,18 +216,17 @@ export const decodeEntry = (value: unknown): RolloutEntry | undefined => {
       }
     }
     case "response_item": {
-      return isResponseItem(payload) ? { _tag: "ResponseItem", timestamp, item: payload } : other
+      return isTypedObject(payload) ? { _tag: "ResponseItem", timestamp, item: payload } : other()
     }
     case "event_msg": {
-      const event = decodeEvent(payload)
-      if (Either.isLeft(event)) return other
-      return event.right.type === "user_message"
-        ? { _tag: "UserMessage", timestamp, message: messageText(event.right.message) }
-        : { _tag: "Event", timestamp, eventType: event.right.type, payload: event.right }
+      if (!isTypedObject(payload)) return other()
+      return payload.type === "user_message"
+        ? { _tag: "UserMessage", timestamp, message: messageText(payload.message) }
+        : { _tag: "Event", timestamp, eventType: payload.type, payload }
     }
     case "compacted": {
       const compacted = decodeCompacted(payload)
-      if (Either.isLeft(compacted)) return other
+      if (Either.isLeft(compacted)) return other()
       const list = compacted.right.replacement_history
       return {
         _tag: "Compacted",
@@ -233,7 +237,7 @@ export const decodeEntry = (value: unknown): RolloutEntry | undefined => {
     }
     case "turn_context": {
       const context = decodeTurnContext(payload)
-      if (Either.isLeft(context)) return other
+      if (Either.isLeft(context)) return other()
       const c = context.right
       return {
         _tag: "TurnContext",
@@ -246,6 +250,6 @@ export const decodeEntry = (value: unknown): RolloutEntry | undefined => {
       }
     }
     default:
-      return other
+      return other()
   }
 }

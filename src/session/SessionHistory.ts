@@ -90,6 +90,8 @@ export const itemFromStored = (
     if (text !== undefined && isTurnAbortedText(text)) return Items.userMessage(text)
     if (!includeUser || realUserText(raw) === undefined) return undefined
   }
+  // a record parsed from a rollout belongs to nobody else, so its reasoning payload is kept, not cloned
+  if (raw.type === "reasoning") return Items.reasoningItem(withoutBookkeeping(raw))
   const item = Items.fromResponsesItem(raw)
   if (item === undefined) return undefined
   switch (item._tag) {

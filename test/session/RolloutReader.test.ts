@@ -180,6 +180,59 @@ describe("tolerant rollout reading", () => {
     ])
   })
 
+  it("reads the same records from the text cut into pieces anywhere as scanEntries reads from the whole", () => {
+    const pretty = (value: unknown) => JSON.stringify(value, null, 2)
+    const texts = [
+      savedSession,
+      [JSON.stringify(userEvent("one")) + JSON.stringify(userEvent("two")), "{not json}", "7", JSON.stringify(userEvent("x")), ""].join("\n"),
+      [JSON.stringify(userEvent("a")), pretty(record("response_item", message("assistant", "b"))).replace('"role"', '"role" oops'), JSON.stringify(userEvent("c"))]
+        .join("\r\n"),
+      "\n  \n" + JSON.stringify(userEvent("only")) + "   ",
+      '{"timestamp": "cut',
+      "[1]\n2\n"
+    ]
+    const whole = (text: string) => {
+      const entries: Array<unknown> = []
+      return Either.map(RolloutReader.scanEntries(text, PATH, (entry) => (entries.push(entry), true)), ({ skipped }) => ({ entries, skipped }))
+    }
+    for (const text of texts) {
+      const expected = whole(text)
+      for (let cut = 0; cut <= text.length; cut++) {
+        for (const second of [cut, Math.min(text.length, cut + 7)]) {
+          const scanner = RolloutReader.makeRolloutScanner(PATH)
+          scanner.push(text.slice(0, cut))
+          scanner.push(text.slice(cut, second))
+          scanner.push(text.slice(second))
+          const got = Either.map(scanner.end(), ({ entries, skipped }) => ({ entries, skipped }))
+          expect(got, `${JSON.stringify(text.slice(0, 40))} cut at ${cut}, ${second}`).toEqual(expected)
+        }
+      }
+    }
+  })
+
+  it("reads a file piece by piece as the whole text: a byte-order mark, long lines, invalid bytes, a damaged line", () =>
+    Effect.gen(function* () {
+      const fs = yield* FileSystem.FileSystem
+      const dir = yield* fs.makeTempDirectoryScoped()
+      const path = `${dir}/rollout-2026-04-07T00-00-00-${THREAD}.jsonl`
+      const line = (value: unknown) => JSON.stringify(value) + "\n"
+      const text = "\ufeff" + line(userEvent("first")) +
+        line({ pad: "\u00e9".repeat(600_000) }) + // longer than one piece, two-byte characters across piece ends
+        line(userEvent("caf\u00e9")) +
+        "\ufeff" + line(userEvent("a mark inside the file is not dropped")) +
+        line({ pad: "x".repeat(3_000_000) }) +
+        "{broken\n" +
+        line(userEvent("last"))
+      const bytes = new TextEncoder().encode(text)
+      const cafe = new TextEncoder().encode(text.slice(0, text.indexOf("caf\u00e9"))).length
+      bytes[bytes.indexOf(0xc3, cafe)] = 0xff // no longer valid UTF-8
+      yield* fs.writeFile(path, bytes)
+      const parsed = yield* RolloutReader.readRollout(path)
+      expect(parsed).toEqual(ok(parse(RolloutReader.decodeUtf8(bytes), path)))
+      expect(parsed.skipped).toBe(2)
+      expect(parsed.entries.map((e) => (e._tag === "UserMessage" ? e.message : e._tag))).toEqual(["first", "caf\ufffd\ufffd", "last"])
+    }).pipe(Effect.provide(NodeFileSystem.layer), Effect.scoped, Effect.runPromise))
+
   it("replaces invalid UTF-8 instead of failing", () =>
     Effect.gen(function* () {
       const fs = yield* FileSystem.FileSystem

@@ -1,6 +1,6 @@
 import { expect, it } from "@effect/vitest"
 import { Either, Schema } from "effect"
-import { Envelope, readEnvelope } from "../../src/session/RolloutRecord.js"
+import { Envelope, EventRead, isTypedObject, readEnvelope, ResponseItemPayload } from "../../src/session/RolloutRecord.js"
 
 it("reads record envelopes by hand exactly as the envelope schema decodes them", () => {
   const values: ReadonlyArray<unknown> = [
@@ -20,5 +20,31 @@ it("reads record envelopes by hand exactly as the envelope schema decodes them",
   for (const value of values) {
     const decoded = decode(value)
     expect(readEnvelope(value), JSON.stringify(value)).toEqual(Either.isRight(decoded) ? decoded.right : undefined)
+  }
+})
+
+it("checks response items and event payloads by hand with the schemas' verdicts on parsed JSON", () => {
+  const values: ReadonlyArray<unknown> = [
+    { type: "message", role: "user", content: [] },
+    { type: "user_message", message: 5 },
+    { type: 5 },
+    { type: null },
+    { role: "user" },
+    {},
+    [],
+    ["message"],
+    JSON.parse('[{"type":"message"}]'),
+    null,
+    "message",
+    3,
+    JSON.parse('{"type":"x","nested":{"type":1},"list":[null]}')
+  ]
+  const asItem = Schema.is(ResponseItemPayload)
+  const asEvent = Schema.decodeUnknownEither(EventRead)
+  for (const value of values) {
+    expect(isTypedObject(value), JSON.stringify(value)).toBe(asItem(value))
+    const decoded = asEvent(value)
+    expect(isTypedObject(value), JSON.stringify(value)).toBe(Either.isRight(decoded))
+    if (Either.isRight(decoded)) expect(decoded.right).toEqual(value)
   }
 })
