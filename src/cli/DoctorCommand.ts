@@ -1,6 +1,7 @@
-/** DoctorCommand: `tscodex doctor` checks the configuration, the API key and the provider's reachability. */
+/** DoctorCommand: `tscodex doctor` checks the configuration, the API key, sandboxing on this machine and the provider's reachability. */
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
+import type * as CommandExecutor from "@effect/platform/CommandExecutor"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import { Console, Effect, Layer, Option } from "effect"
@@ -42,7 +43,9 @@ const usageError = (message: string) =>
   Console.error(`tscodex doctor: error: ${message}`).pipe(Effect.zipRight(Effect.fail(new ExitWith({ code: 2 }))))
 
 /** Collects the report over the real network and prints it. */
-export const runDoctor = (args: DoctorArgs): Effect.Effect<void, ExitWith, Environment | FileSystem.FileSystem | HttpClient.HttpClient | Network.Network> =>
+export const runDoctor = (
+  args: DoctorArgs
+): Effect.Effect<void, ExitWith, Environment | FileSystem.FileSystem | HttpClient.HttpClient | Network.Network | CommandExecutor.CommandExecutor> =>
   Effect.flatMap(Doctor.collect(args.options), (report) => printReport(report, args.json))
 
 /** The services `runDoctor` needs, from Node and the process environment. */

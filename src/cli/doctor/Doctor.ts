@@ -1,4 +1,5 @@
 /** Doctor: runs the diagnostic checks in order and collects them into a Report. */
+import type * as CommandExecutor from "@effect/platform/CommandExecutor"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import { Duration, Effect } from "effect"
@@ -10,6 +11,7 @@ import * as Proxy from "../../model/internal/proxy.js"
 import { responsesUrl } from "../../model/ResponsesModelClient.js"
 import * as Checks from "./Checks.js"
 import type { Network } from "./Network.js"
+import * as SandboxChecks from "./SandboxChecks.js"
 import { type Check, check, empty, type Report } from "./Report.js"
 
 /** What the command line asks of the doctor. */
@@ -40,7 +42,11 @@ const parseHttpUrl = (text: string): URL | undefined => {
 /** Runs every check that applies and returns the report; never fails (every problem is a failing check). */
 export const collect = (
   options: Options
-): Effect.Effect<Report, never, Environment | FileSystem.FileSystem | Network | HttpClient.HttpClient> =>
+): Effect.Effect<
+  Report,
+  never,
+  Environment | FileSystem.FileSystem | Network | HttpClient.HttpClient | CommandExecutor.CommandExecutor
+> =>
   Effect.gen(function* () {
     const env = yield* Environment
     const location = yield* CodexHome.resolve({ configPath: options.configPath })
@@ -72,6 +78,7 @@ export const collect = (
       apiKeyLoaded: Checks.keyLoaded(info, env)
     }
     checks.push(Checks.provider(config), Checks.apiKey(info, env))
+    checks.push(...(yield* SandboxChecks.sandbox(config, env.get("PATH"))))
 
     const target = parseHttpUrl(url)
     if (target === undefined) {

@@ -1,12 +1,15 @@
+import * as NodeCommandExecutor from "@effect/platform-node/NodeCommandExecutor"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as FileSystem from "@effect/platform/FileSystem"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
+import * as NodePath from "node:path"
 import * as Doctor from "../../../src/cli/doctor/Doctor.js"
 import * as Network from "../../../src/cli/doctor/Network.js"
 import type { Report } from "../../../src/cli/doctor/Report.js"
 import * as Environment from "../../../src/config/Environment.js"
 import * as ResponsesModelClient from "../../../src/model/ResponsesModelClient.js"
+import { bubblewrap } from "../../support/Bubblewrap.js"
 import * as FakeResponsesServer from "../../support/FakeResponsesServer.js"
 
 const providerToml = (baseUrl: string, extra = 'env_key = "DOCTOR_KEY"\n') =>
@@ -20,7 +23,7 @@ const doctorIn = (files: Record<string, string>, vars: Record<string, string>, o
     for (const [name, text] of Object.entries(files)) yield* fs.writeFileString(`${home}/${name}`, text)
     const env = Environment.layerValue({ HOME: "/nonexistent-home", ...vars })
     const services = Layer.mergeAll(Network.layer, ResponsesModelClient.layerHttpClientEnvironment).pipe(
-      Layer.provideMerge(Layer.merge(env, NodeFileSystem.layer))
+      Layer.provideMerge(Layer.mergeAll(env, NodeFileSystem.layer, NodeCommandExecutor.layer.pipe(Layer.provide(NodeFileSystem.layer))))
     )
     const report = yield* Doctor.collect({ configPath: `${home}/config.toml`, timeoutSeconds: 5, skipLive: false, ...options }).pipe(
       Effect.provide(services)
@@ -48,7 +51,19 @@ describe("tscodex doctor", () => {
         apiKeyLoaded: true,
         liveOutputText: "OK"
       })
-      expect(report.checks.map((c) => c.name)).toEqual(["config", "dotenv", "provider", "api_key", "proxy", "dns", "transport", "live"])
+      expect(report.checks.map((c) => c.name)).toEqual([
+        "config",
+        "dotenv",
+        "provider",
+        "api_key",
+        "sandbox_bwrap",
+        "sandbox_namespaces",
+        "sandbox_write",
+        "proxy",
+        "dns",
+        "transport",
+        "live"
+      ])
       expect(report.checks.every((c) => c.ok)).toBe(true)
       expect(named(report, "dns")[0]!.detail).toBe(`127.0.0.1:${server.port} -> 127.0.0.1`)
       expect(named(report, "transport")[0]!.detail).toMatch(new RegExp(`^tcp 127\\.0\\.0\\.1:${server.port} connected in \\d+\\.\\d\\ds$`))
@@ -176,5 +191,55 @@ describe("tscodex doctor", () => {
       expect(named(report, "live")[0]).toEqual({ name: "live", ok: false, detail: "skipped: missing API key" })
       expect((yield* server.requests).length).toBe(0)
       expect(report.ok).toBe(false)
+    }))
+})
+
+const sandboxChecks = (report: Report) => report.checks.filter((c) => c.name.startsWith("sandbox_")).map((c) => [c.name, c.ok, c.detail])
+
+describe.skipIf("skip" in bubblewrap)(`tscodex doctor on a machine where the sandbox works${"skip" in bubblewrap ? ` (skipped: ${bubblewrap.skip})` : ""}`, () => {
+  it.scopedLive("reports bwrap's path, usable namespaces and a refused probe write", () =>
+    Effect.gen(function* () {
+      const bwrap = "bwrap" in bubblewrap ? bubblewrap.bwrap : ""
+      const { report } = yield* doctorIn(
+        { "config.toml": `sandbox_mode = "read-only"\n${providerToml("http://127.0.0.1:9/v1")}` },
+        { DOCTOR_KEY: "k", PATH: NodePath.dirname(bwrap) },
+        { skipLive: true, timeoutSeconds: 0.5 }
+      )
+      expect(sandboxChecks(report)).toEqual([
+        ["sandbox_bwrap", true, bwrap],
+        ["sandbox_namespaces", true, "bwrap created a sandbox (user, pid and network namespaces)"],
+        ["sandbox_write", true, "a write under the read-only sandbox was refused"]
+      ])
+    }))
+})
+
+describe("tscodex doctor without bubblewrap", () => {
+  it.scopedLive("a configured bwrap_path that is missing fails the checks when a sandbox is asked for, and only warns when none is", () =>
+    Effect.gen(function* () {
+      const missing = "/nonexistent-tscodex-test/bwrap"
+      const asked = yield* doctorIn(
+        { "config.toml": `sandbox_mode = "workspace-write"\nbwrap_path = "${missing}"\n${providerToml("http://127.0.0.1:9/v1")}` },
+        { DOCTOR_KEY: "k" },
+        { skipLive: true, timeoutSeconds: 0.5 }
+      )
+      const refused = `; sandbox_mode "workspace-write" refuses every command until this is fixed`
+      expect(sandboxChecks(asked.report)).toEqual([
+        ["sandbox_bwrap", false, `the configured bwrap_path ${missing} is not an executable file; install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap)${refused}`],
+        ["sandbox_namespaces", false, `not checked (no bwrap)${refused}`],
+        ["sandbox_write", false, `not checked (no bwrap)${refused}`]
+      ])
+      expect(asked.report.ok).toBe(false)
+
+      const fallback = yield* doctorIn(
+        { "config.toml": `bwrap_path = "${missing}"\n${providerToml("http://127.0.0.1:9/v1")}` },
+        { DOCTOR_KEY: "k" },
+        { skipLive: true, timeoutSeconds: 0.5 }
+      )
+      const [bwrapCheck] = sandboxChecks(fallback.report)
+      expect(bwrapCheck).toEqual([
+        "sandbox_bwrap",
+        true,
+        `the configured bwrap_path ${missing} is not an executable file; install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap); without a sandbox_mode, commands run unsandboxed`
+      ])
     }))
 })

@@ -1,3 +1,4 @@
+import * as NodeCommandExecutor from "@effect/platform-node/NodeCommandExecutor"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
@@ -57,7 +58,7 @@ describe.skipIf(!hasOpenssl)("doctor TLS probe (skipped: needs openssl on PATH t
       )
       const env = Environment.layerValue({ HOME: "/nonexistent-home", SSL_CERT_FILE: certificate.certPath })
       const services = Layer.mergeAll(Network.layer, ResponsesModelClient.layerHttpClientEnvironment).pipe(
-        Layer.provideMerge(Layer.merge(env, NodeFileSystem.layer))
+        Layer.provideMerge(Layer.mergeAll(env, NodeFileSystem.layer, NodeCommandExecutor.layer.pipe(Layer.provide(NodeFileSystem.layer))))
       )
       const report = yield* Doctor.collect({ configPath: `${home}/config.toml`, timeoutSeconds: 5, skipLive: false }).pipe(Effect.provide(services))
       expect(report.checks.find((c) => c.name === "transport")!.detail).toMatch(new RegExp(`^tls localhost:${server.port} connected in`))
