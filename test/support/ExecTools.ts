@@ -13,3 +13,11 @@ export const declarationOf = (name: string): Record<string, unknown> => {
   if (found === undefined) throw new Error(`no declaration of ${name} in ${FILE}`)
   return found
 }
+
+/** Every object's keys in order, depth first, so that a reordering shows up in a comparison. */
+export const keyOrder = (value: unknown): unknown =>
+  Array.isArray(value)
+    ? value.map(keyOrder)
+    : value !== null && typeof value === "object"
+    ? Object.entries(value).map(([k, v]) => [k, keyOrder(v)])
+    : null

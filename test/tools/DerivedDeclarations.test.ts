@@ -13,20 +13,13 @@ import * as UserInput from "../../src/tools/UserInput.js"
 import * as ExecTools from "../support/ExecTools.js"
 
 const declared = ExecTools.declarations
+const { keyOrder } = ExecTools
 
 /** What a tool's own fields declare, ignoring any verbatim declaration attached to it. */
 const derived = (tool: Tool.Any): Record<string, unknown> => {
   const { rawPayload: _ignored, ...spec } = Tool.spec(tool)
   return Either.getOrThrow(serializeToolSpec(spec))
 }
-
-/** Every object's keys in order, so that a reordering shows up too. */
-const keyOrder = (value: unknown): unknown =>
-  Array.isArray(value)
-    ? value.map(keyOrder)
-    : value !== null && typeof value === "object"
-    ? Object.entries(value).map(([k, v]) => [k, keyOrder(v)])
-    : null
 
 const services = Layer.mergeAll(
   NodeContext.layer,

@@ -18,13 +18,7 @@ const shape = (value: unknown): unknown => {
   }
   return value
 }
-/** Key order of every object, depth first. */
-const keyOrder = (value: unknown): unknown =>
-  Array.isArray(value)
-    ? value.map(keyOrder)
-    : value !== null && typeof value === "object"
-    ? Object.entries(value).map(([k, v]) => [k, keyOrder(v)])
-    : null
+const { keyOrder } = ExecTools
 
 describe("exec_tools.json", () => {
   const ours = JSON.parse(NodeFs.readFileSync(OURS, "utf8")) as Array<Record<string, unknown>>

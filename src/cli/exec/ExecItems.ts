@@ -4,7 +4,7 @@ import type { ModelOutputItem, ToolCall, ToolResult } from "../../protocol/Items
 import type { WebSearchAction } from "../../protocol/ModelEvent.js"
 import { toolResultText } from "../../protocol/Items.js"
 import { shellJoin } from "../../tools/unifiedExec/OutputText.js"
-import { asRecord } from "../ProgressView.js"
+import { asRecord, planItems } from "../ProgressView.js"
 import { shellArgv } from "../../tools/unifiedExec/UnifiedExecManager.js"
 
 const record = asRecord
@@ -145,16 +145,11 @@ export interface PlanStep {
 }
 
 /** The steps an update_plan call sets. */
-export const planSteps = (call: ToolCall): ReadonlyArray<PlanStep> => {
-  const plan = record(call.arguments)?.plan
-  if (!Array.isArray(plan)) return []
-  return plan.flatMap((entry) => {
-    const step = record(entry)
-    const text = typeof step?.step === "string" ? step.step.trim() : ""
-    const status = step?.status === "completed" || step?.status === "in_progress" ? step.status : "pending"
-    return text === "" ? [] : [{ text, status }]
-  })
-}
+export const planSteps = (call: ToolCall): ReadonlyArray<PlanStep> =>
+  planItems(call).map(({ status, step }) => ({
+    text: step,
+    status: status === "completed" || status === "in_progress" ? status : "pending"
+  }))
 
 /** The summary text of a reasoning item (parts separated by blank lines), or undefined when it has none. */
 export const reasoningText = (item: ModelOutputItem): string | undefined => {
