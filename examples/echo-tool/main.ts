@@ -1,6 +1,5 @@
-// An embedding of tscodex: a custom tool that needs a service, one turn against a scripted model,
-// the turn's events read as a Stream, and the rollout read back from an in-memory store.
-import { Chunk, Context, Effect, Either, Layer, Schema, Stream } from "effect"
+// tscodex embedded: a custom tool that needs a service, one scripted turn read as a Stream, the rollout read back from memory.
+import { Console, Context, Effect, Either, Layer, Schema, Stream } from "effect"
 import { TurnStream } from "tscodex/agent"
 import { CodexConfig } from "tscodex/config"
 import { ModelClient } from "tscodex/model"
@@ -9,10 +8,10 @@ import { RolloutReader, RolloutStore } from "tscodex/session"
 import { Agent } from "tscodex/stack"
 import { Tool } from "tscodex/tools"
 
-// A service the tool needs: whoever builds the agent must provide it.
+// A service the tool needs; whoever builds the agent provides it.
 class EchoPrefix extends Context.Tag("example/EchoPrefix")<EchoPrefix, { readonly text: string }>() {}
 
-// The tool: its Schema is the JSON Schema the model sees; its handler is an Effect needing EchoPrefix.
+// The tool. The model sees the JSON Schema of `parameters`; the handler is an Effect that needs EchoPrefix.
 const echo = Tool.make({
   name: "echo",
   description: "Repeats the given text.",
@@ -22,7 +21,7 @@ const echo = Tool.make({
   handler: ({ text }) => Effect.map(EchoPrefix, (prefix) => ({ echoed: `${prefix.text}${text}` }))
 })
 
-// A scripted model: first it calls the tool, then it answers.
+// A scripted model instead of a provider: it calls the tool, then answers.
 const model = ModelClient.layerScripted([
   ModelClient.items(Items.toolCall("call_1", "echo", { text: "hello" })),
   ModelClient.items(Items.assistantMessage("The tool said: echo: hello"))
@@ -30,7 +29,7 @@ const model = ModelClient.layerScripted([
 
 const program = Effect.gen(function*() {
   const memory = yield* RolloutStore.makeMemory()
-  // The assembled agent with the built-in tools plus ours; the layer's type asks for EchoPrefix.
+  // The agent with the built-in tools plus ours. Leave out the EchoPrefix layer and this does not compile.
   const agent = Agent.layer({ tools: [echo] }).pipe(
     Layer.provide(Layer.succeed(EchoPrefix, { text: "echo: " })),
     Layer.provide(model),
@@ -39,25 +38,22 @@ const program = Effect.gen(function*() {
     Layer.provide(Agent.layerPlatform)
   )
 
-  // One turn as a Stream of events that ends with the result.
-  const items = yield* TurnStream.runTurnStream(["Please echo hello."]).pipe(
-    Stream.tap((item) => Effect.log(item._tag)),
-    Stream.runCollect,
+  // One turn as a Stream: the loop's events, then the result.
+  yield* TurnStream.runTurnStream(["Please echo hello."]).pipe(
+    Stream.runForEach((item) =>
+      TurnStream.isDone(item)
+        ? Console.log(`answer: ${item.result.outputText}`)
+        : item._tag === "tool_completed"
+        ? Console.log(`event: tool_completed ${JSON.stringify(item.result.output)}`)
+        : Console.log(`event: ${item._tag}`)
+    ),
     Effect.provide(agent)
   )
-  const last = Chunk.unsafeLast(items)
-  if (!TurnStream.isDone(last)) return yield* Effect.dieMessage("the stream did not end with the result")
-  yield* Effect.log(`answer: ${last.result.outputText}`)
 
-  // The rollout, read back from memory.
+  // The rollout the turn wrote, read back from memory.
   const [path, text] = [...(yield* memory.files)][0]!
-  const parsed = yield* Either.flatMap(RolloutReader.parseRollout(text, path), (rollout) => RolloutReader.loadParsed(rollout))
-  yield* Effect.log(`rollout: ${parsed.history.length} history items, ${parsed.turns.length} turn(s)`)
-  return { answer: last.result.outputText, toolOutput: text.includes("echo: hello") }
+  const session = yield* Either.flatMap(RolloutReader.parseRollout(text, path), (parsed) => RolloutReader.loadParsed(parsed))
+  yield* Console.log(`rollout: ${session.history.length} history items in ${session.turns.length} turn(s)`)
 })
 
-const result = await Effect.runPromise(program)
-if (result.answer !== "The tool said: echo: hello" || !result.toolOutput) {
-  console.error("unexpected result", result)
-  process.exit(1)
-}
+await Effect.runPromise(program)
