@@ -16,8 +16,9 @@ export const taskOf = (request: FakeResponsesServer.FakeRequest): string | undef
 }
 
 /**
- * Answers every task with one command round (`sleep`, when the prompt says `sleep N`; `hang` makes the
- * model never answer) and then `done <id>`, with a fixed usage per response.
+ * Answers every task with one command round (`sleep`, when the prompt says `sleep N`; `wait FILE`
+ * runs a command that ends only once FILE exists in the task's folder; `hang` makes the model never
+ * answer) and then `done <id>`, with a fixed usage per response.
  */
 export const perTaskScript: FakeResponsesServer.FakeScript = {
   turns: (request) => {
@@ -26,7 +27,12 @@ export const perTaskScript: FakeResponsesServer.FakeScript = {
     if (prompt.includes("hang")) return { type: "hang" }
     const answered = inputOf(request).some((item) => item.type === "function_call_output")
     const usage = { input_tokens: 100, output_tokens: 10, total_tokens: 110 }
-    if (answered || !prompt.includes("sleep")) return { type: "message", text: `done ${id}`, usage }
+    const gate = /wait (\S+)/.exec(prompt)?.[1]
+    if (answered || (!prompt.includes("sleep") && gate === undefined)) return { type: "message", text: `done ${id}`, usage }
+    if (gate !== undefined) {
+      const cmd = `while [ ! -e '${gate}' ]; do sleep 0.1; done; pwd`
+      return { type: "function_calls", calls: [{ name: "exec_command", call_id: `call_${id}`, arguments: { cmd, yield_time_ms: 600000 } }], usage }
+    }
     const seconds = /sleep (\S+)/.exec(prompt)?.[1] ?? "0"
     const cmd = `sleep ${seconds}; pwd; cat marker.txt 2>/dev/null || true`
     return { type: "function_calls", calls: [{ name: "exec_command", call_id: `call_${id}`, arguments: { cmd, yield_time_ms: 10000 } }], usage }
