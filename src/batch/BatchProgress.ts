@@ -1,5 +1,5 @@
 /** BatchProgress: the batch's counters, a one-line progress bar for terminals, and a line per finished task otherwise. */
-import { Effect, Ref } from "effect"
+import { Clock, Effect, Ref } from "effect"
 
 export interface ProgressState {
   readonly total: number
@@ -63,30 +63,34 @@ export interface Progress {
 }
 
 /**
- * On a terminal, the bar is redrawn in place on every change (at most every 100 ms) and cleared at
- * the end; otherwise one line per finished task. `write` receives raw text for stderr.
+ * On a terminal, the bar is redrawn in place on every change (at most every 100 ms), every second
+ * for the ETA, and once more at the end followed by a newline; otherwise one line per finished
+ * task. Time comes from the Clock (this run starts now). `write` receives raw text for stderr.
  */
 export const make = (options: {
-  readonly initial: ProgressState
+  readonly total: number
+  readonly doneBefore: number
+  readonly failedBefore: number
   readonly tty: boolean
   readonly write: (text: string) => Effect.Effect<void>
-  readonly now: () => number
 }) =>
   Effect.gen(function* () {
-    const ref = yield* Ref.make(options.initial)
-    let lastDraw = 0
+    const startedAt = yield* Clock.currentTimeMillis
+    const ref = yield* Ref.make(initial(options.total, options.doneBefore, options.failedBefore, startedAt))
+    let lastDraw: number | undefined
     const draw = (force: boolean) =>
-      Effect.flatMap(Ref.get(ref), (state) => {
-        const now = options.now()
-        if (!force && now - lastDraw < 100) return Effect.void
+      Effect.gen(function* () {
+        const state = yield* Ref.get(ref)
+        const now = yield* Clock.currentTimeMillis
+        if (!force && lastDraw !== undefined && now - lastDraw < 100) return
         lastDraw = now
-        return options.write(`\r\x1b[2K${formatBar(state, now)}`)
+        yield* options.write(`\r\x1b[2K${formatBar(state, now)}`)
       })
     if (options.tty) {
       yield* draw(true)
       yield* Effect.addFinalizer(() => Effect.zipRight(draw(true), options.write("\n")))
       // the ETA moves on between events
-      yield* Effect.forkScoped(Effect.forever(Effect.zipRight(Effect.sleep("1 second"), Effect.suspend(() => draw(true)))))
+      yield* Effect.forkScoped(Effect.forever(Effect.zipRight(Effect.sleep("1 second"), draw(true))))
     }
     return {
       state: Ref.get(ref),
@@ -98,14 +102,8 @@ export const make = (options: {
     } satisfies Progress
   })
 
-/** Progress on the wall clock of a batch whose store already holds `counts` (a resumed batch starts from them). */
+/** Progress of a batch whose store already holds `counts` (a resumed batch starts from them). */
 export const fromCounts = (
   counts: { readonly total: number; readonly done: number; readonly failed: number },
   options: { readonly tty: boolean; readonly write: (text: string) => Effect.Effect<void> }
-) =>
-  make({
-    initial: initial(counts.total, counts.done, counts.failed, Date.now()),
-    tty: options.tty,
-    write: options.write,
-    now: () => Date.now()
-  })
+) => make({ total: counts.total, doneBefore: counts.done, failedBefore: counts.failed, tty: options.tty, write: options.write })

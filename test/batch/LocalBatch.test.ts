@@ -9,6 +9,7 @@ import * as BatchStore from "../../src/batch/BatchStore.js"
 import * as LocalBatch from "../../src/batch/LocalBatch.js"
 import * as ResultsFile from "../../src/batch/ResultsFile.js"
 import * as Environment from "../../src/config/Environment.js"
+import * as FakeChatServer from "../support/FakeChatServer.js"
 import { readResults, setup, taskOf, writeTasks } from "./support.js"
 
 const runBatch = (work: string, env: Record<string, string>, concurrency = 2, overrides?: Record<string, unknown>) =>
@@ -151,5 +152,49 @@ describe("tscodex batch (local mode)", () => {
       expect([modelOf("shared"), modelOf("own")]).toEqual(["batch-model", "own-model"])
       const bad = yield* Effect.flip(BatchCommand.parseOverrides(["model"]))
       expect(bad.message).toBe("Invalid override (missing '='): model")
+    }).pipe(Effect.provide(NodeContext.layer)))
+})
+
+describe("tscodex batch --dump (local mode)", () => {
+  const dumpRun = (work: string, env: Record<string, string>, endpoint: string, dump: boolean, out: string) =>
+    LocalBatch.run({
+      tasksPath: `${work}/tasks.jsonl`,
+      out: `${work}/${out}`,
+      concurrency: 2,
+      settings: { stack: { timeoutSeconds: 30, compat: { vllmEndpoint: endpoint } }, dump },
+      tty: false,
+      write: () => Effect.void
+    }).pipe(Effect.provide(Layer.merge(NodeContext.layer, Environment.layerValue(env))))
+
+  it.scopedLive("writes each attempt's trajectory dump next to its rollout in DIR/rollouts, only when asked", () =>
+    Effect.gen(function* () {
+      const fs = yield* FileSystem.FileSystem
+      const h = yield* setup()
+      const fake = yield* FakeChatServer.make({
+        chat: [FakeChatServer.chatReply([
+          FakeChatServer.chunk({ role: "assistant", content: "dumped" }, null, { prompt_token_ids: [11, 12, 13] }),
+          { ...FakeChatServer.chunk({}, "stop"), choices: [{ index: 0, delta: {}, finish_reason: "stop", token_ids: [21, 22] }] }
+        ])]
+      })
+      const endpoint = fake.url.replace(/\/v1$/, "")
+      yield* writeTasks(`${h.work}/tasks.jsonl`, [{ id: "a", prompt: "task a", cwd: "." }, { id: "b", prompt: "task b", cwd: "." }])
+
+      const counts = yield* dumpRun(h.work, h.env, endpoint, true, "out")
+      expect([counts.done, counts.failed]).toEqual([2, 0])
+      const entries = (yield* fs.readDirectory(`${h.work}/out/rollouts`)).sort()
+      expect(entries).toEqual(["a.attempt-1.dump", "a.attempt-1.jsonl", "b.attempt-1.dump", "b.attempt-1.jsonl"])
+      for (const id of ["a", "b"]) {
+        const file = `${h.work}/out/rollouts/${id}.attempt-1.dump/dump.jsonl`
+        const records = (yield* fs.readFileString(file)).split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as { tokens: unknown })
+        expect(records.map((r) => r.tokens)).toEqual([{ prefill: [11, 12, 13], decode: [21, 22] }])
+        expect((yield* fs.stat(file)).mode & 0o777).toBe(0o600)
+      }
+      expect(fake.posts().every((p) => (p.body as { return_token_ids?: unknown }).return_token_ids === true)).toBe(true)
+
+      // without --dump: rollouts only, and the backend is not asked for token ids
+      const asked = fake.posts().length
+      yield* dumpRun(h.work, h.env, endpoint, false, "plain")
+      expect((yield* fs.readDirectory(`${h.work}/plain/rollouts`)).sort()).toEqual(["a.attempt-1.jsonl", "b.attempt-1.jsonl"])
+      expect(fake.posts().slice(asked).map((p) => (p.body as Record<string, unknown>).return_token_ids)).toEqual([undefined, undefined])
     }).pipe(Effect.provide(NodeContext.layer)))
 })
