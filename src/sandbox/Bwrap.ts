@@ -2,7 +2,7 @@
 import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
 import type { SandboxPolicy } from "./SandboxPolicy.js"
-import { isWithin } from "./SandboxPolicy.js"
+import { isWithin, readAccess } from "./SandboxPolicy.js"
 
 /** Where `bwrap` is: the configured path when given (it must exist), else the first one on PATH. */
 export const locate = (
@@ -54,7 +54,9 @@ const realPath = (path: string): string | undefined => {
  * not exist is not protected (as in Codex). Writable roots that do not exist are left out.
  */
 export const filesystemArgs = (policy: SandboxPolicy): Array<string> => {
-  const args = ["--ro-bind", "/", "/", "--dev", "/dev"]
+  // What commands may read (readAccess): its roots read-only, and fresh /dev (and /proc, see
+  // commandArgs) in place of the host's, the paths readAccess leaves out.
+  const args = [...(readAccess(policy)?.roots ?? ["/"]).flatMap((root) => ["--ro-bind", root, root]), "--dev", "/dev"]
   const roots: Array<string> = []
   for (const writable of policy.writableRoots) {
     const real = realPath(writable.root)

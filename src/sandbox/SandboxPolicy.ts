@@ -160,3 +160,18 @@ export const writeRefusal = (policy: SandboxPolicy, path: string): string | unde
   const locked = root.readOnlySubpaths.find((subpath) => isWithin(subpath, path))
   return locked === undefined ? undefined : `${locked} stays read-only in the workspace-write sandbox`
 }
+
+/** What sandboxed commands may read: folders, minus paths the sandbox replaces with its own. */
+export interface ReadAccess {
+  readonly roots: ReadonlyArray<string>
+  readonly except: ReadonlyArray<string>
+}
+
+/**
+ * What commands under `policy` can read, or undefined for anything (danger-full-access). The
+ * sandbox mounts the whole file system read-only but gives commands their own `/proc` and
+ * `/dev`, so the host's process table (other processes' environments and command lines) and
+ * devices are out of reach. The file tools read by the same rule.
+ */
+export const readAccess = (policy: SandboxPolicy): ReadAccess | undefined =>
+  policy.mode === "danger-full-access" ? undefined : { roots: ["/"], except: ["/proc", "/dev"] }

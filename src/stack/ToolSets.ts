@@ -1,7 +1,7 @@
 /** ToolSets: builds a registry from tool names (a named set or a selection), and the named sets as layers. */
 import type * as CommandExecutor from "@effect/platform/CommandExecutor"
 import type * as FileSystem from "@effect/platform/FileSystem"
-import { Effect, Layer, type Scope } from "effect"
+import { Effect, Layer, Option, type Scope } from "effect"
 import type { Environment } from "../config/Environment.js"
 import type { SubAgents } from "../agent/SubAgents.js"
 import * as SubAgentsTag from "../agent/SubAgents.js"
@@ -15,6 +15,8 @@ import * as ReadFile from "../tools/ReadFile.js"
 import * as RequestPermissions from "../tools/RequestPermissions.js"
 import * as RequestUserInput from "../tools/RequestUserInput.js"
 import * as CommandGate from "../sandbox/CommandGate.js"
+import * as Sandbox from "../sandbox/Sandbox.js"
+import * as SandboxPolicy from "../sandbox/SandboxPolicy.js"
 import * as Shell from "../tools/Shell.js"
 import * as CloseAgent from "../agent/subagents/CloseAgent.js"
 import * as ResumeAgent from "../agent/subagents/ResumeAgent.js"
@@ -33,8 +35,6 @@ import * as WebSearch from "../tools/WebSearch.js"
 export interface ToolSetOptions {
   /** Working directory and workspace root of the tools (default: the process's). */
   readonly cwd?: string
-  /** Folders the file tools may read (default: everywhere). */
-  readonly readableRoots?: ReadonlyArray<string>
   /** The ripgrep program for grep_files, or `false` for the built-in search. */
   readonly ripgrep?: string | false
 }
@@ -66,9 +66,12 @@ export const build = (
     const wanted = new Set(names)
     const built = new Map<string, Tool.Tool>()
     const any = (...list: ReadonlyArray<ToolSelection.ToolName>) => list.some((name) => wanted.has(name))
-    const readable = options.readableRoots !== undefined ? { readableRoots: options.readableRoots } : {}
     // Shell commands and code-mode cells go through the session's sandbox and approvals, as exec_command's do.
     const commandGate = yield* CommandGate.fromContext
+    // The file tools read what the session's sandboxed commands could read (anything without a sandbox).
+    const sandbox = yield* Effect.serviceOption(Sandbox.Sandbox)
+    const readAccess = Option.isSome(sandbox) ? SandboxPolicy.readAccess(sandbox.value.policy) : undefined
+    const readable = readAccess !== undefined ? { readableRoots: readAccess } : {}
     const gate = commandGate !== undefined ? { gate: commandGate } : {}
     if (any("shell")) built.set("shell", yield* Shell.makeShell({ cwd, ...gate }))
     if (any("shell_command")) built.set("shell_command", yield* Shell.makeShellCommand({ cwd, ...gate }))

@@ -3,13 +3,16 @@ import * as NodeContext from "@effect/platform-node/NodeContext"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Layer } from "effect"
 import * as NodeFs from "node:fs"
+import * as NodeOs from "node:os"
 import * as NodePath from "node:path"
 import * as SubAgents from "../../src/agent/SubAgents.js"
 import * as Environment from "../../src/config/Environment.js"
 import { toolCall } from "../../src/protocol/Items.js"
 import { serializeToolSpec } from "../../src/protocol/Prompt.js"
 import * as Approvals from "../../src/sandbox/Approvals.js"
+import * as Bwrap from "../../src/sandbox/Bwrap.js"
 import * as Sandbox from "../../src/sandbox/Sandbox.js"
+import * as SandboxPolicy from "../../src/sandbox/SandboxPolicy.js"
 import * as ExecModeTools from "../../src/stack/ExecModeTools.js"
 import * as FullTools from "../../src/stack/FullTools.js"
 import * as PermissionRequests from "../../src/tools/PermissionRequests.js"
@@ -154,4 +157,51 @@ describe("tool sets under the session's policies", () => {
       expect(asked.map((request) => request.reason)).toEqual(["untrusted", "untrusted", "untrusted", "untrusted"])
       expect(NodeFs.existsSync("never-made")).toBe(false)
     }).pipe(Effect.provide(services)))
+})
+
+describe("file tools read what the sandbox lets commands read", () => {
+  const sandboxIn = (mode: "read-only" | "workspace-write" | "danger-full-access") =>
+    Sandbox.make({
+      settings: { requestedMode: mode, writableRoots: [], networkAccess: false, excludeTmpdirEnvVar: true, excludeSlashTmp: true, bwrapPath: undefined },
+      cwd: process.cwd(),
+      tmpdir: undefined,
+      availability: Sandbox.Availability.Available({ bwrap: "/usr/bin/bwrap" })
+    })
+
+  it("the read access of each mode, and the bubblewrap mounts built from it", () => {
+    const readOnly = sandboxIn("read-only").policy
+    expect(SandboxPolicy.readAccess(readOnly)).toEqual({ roots: ["/"], except: ["/proc", "/dev"] })
+    expect(SandboxPolicy.readAccess(sandboxIn("workspace-write").policy)).toEqual({ roots: ["/"], except: ["/proc", "/dev"] })
+    expect(SandboxPolicy.readAccess(sandboxIn("danger-full-access").policy)).toBeUndefined()
+    const args = Bwrap.commandArgs("/usr/bin/bwrap", readOnly, ["true"], "/")
+    expect(args.slice(3, 8)).toEqual(["--ro-bind", "/", "/", "--dev", "/dev"])
+    expect(args).toContain("--proc")
+  })
+
+  for (const mode of ["read-only", "workspace-write", "danger-full-access"] as const) {
+    it.scopedLive(`${mode}: read_file, list_dir and grep_files follow the policy`, () =>
+      Effect.gen(function*() {
+        const dir = NodeFs.mkdtempSync(NodePath.join(NodeOs.tmpdir(), "tscodex-read-roots-"))
+        yield* Effect.addFinalizer(() => Effect.sync(() => NodeFs.rmSync(dir, { recursive: true, force: true })))
+        NodeFs.writeFileSync(NodePath.join(dir, "notes.txt"), "outside the workspace\n")
+        const registry = yield* FullTools.make({ ripgrep: false }).pipe(Effect.provideService(Sandbox.Sandbox, sandboxIn(mode)))
+        const context = { turnId: "t", history: [], collaborationMode: "default" }
+        const run = (name: string, args: unknown) => Effect.map(registry.execute(toolCall(`c-${name}`, name, args), context), (r) => String(r.output))
+        const hostProc = `/proc/${process.pid}/status`
+        // a folder outside the workspace is readable in every mode, as it is for commands
+        expect(yield* run("read_file", { file_path: NodePath.join(dir, "notes.txt") })).toContain("outside the workspace")
+        const procRead = yield* run("read_file", { file_path: hostProc })
+        const procList = yield* run("list_dir", { dir_path: "/proc" })
+        const devGrep = yield* run("grep_files", { pattern: "x", path: "/dev" })
+        if (mode === "danger-full-access") {
+          expect(procRead).toContain("Pid:")
+          expect(procList).not.toContain("outside the folders")
+        } else {
+          // the host's process table is not what sandboxed commands see, so the file tools do not read it either
+          expect(procRead).toBe(`Error: \`${hostProc}\` is outside the folders this session may read.`)
+          expect(procList).toBe("Error: `/proc` is outside the folders this session may read.")
+          expect(devGrep).toBe("Error: `/dev` is outside the folders this session may read.")
+        }
+      }).pipe(Effect.provide(services)))
+  }
 })

@@ -4,24 +4,41 @@ import { Effect } from "effect"
 import * as NodePath from "node:path"
 import { isInside } from "../applyPatch/Workspace.js"
 
+/** Folders to read, with paths inside them that stay closed (the sandbox's own /proc and /dev, say). */
+export interface ReadAccess {
+  readonly roots: ReadonlyArray<string>
+  readonly except: ReadonlyArray<string>
+}
+
 /**
  * Where reading is allowed: `undefined` means the whole file system (Codex's default read access);
- * otherwise a list of real absolute folders.
+ * otherwise a list of folders, or folders with exceptions.
  */
-export type ReadableRoots = ReadonlyArray<string> | undefined
+export type ReadableRoots = ReadonlyArray<string> | ReadAccess | undefined
 
-/** The roots with symbolic links resolved (a root that does not exist is kept as written). */
+/** Readable roots with real absolute paths, as the checks use them. */
+export type ResolvedRoots = ReadAccess | undefined
+
+const realOrAsWritten = (fs: FileSystem.FileSystem, path: string) =>
+  fs.realPath(NodePath.resolve(path)).pipe(Effect.orElseSucceed(() => NodePath.resolve(path)))
+
+/** The roots (and exceptions) with symbolic links resolved (a path that does not exist is kept as written). */
 export const resolveRoots = (
   fs: FileSystem.FileSystem,
   roots: ReadableRoots
-): Effect.Effect<ReadableRoots> =>
-  roots === undefined
-    ? Effect.succeed(undefined)
-    : Effect.forEach(roots, (root) => fs.realPath(NodePath.resolve(root)).pipe(Effect.orElseSucceed(() => NodePath.resolve(root))))
+): Effect.Effect<ResolvedRoots> => {
+  if (roots === undefined) return Effect.succeed(undefined)
+  const access: ReadAccess = "roots" in roots ? roots : { roots: roots as ReadonlyArray<string>, except: [] }
+  return Effect.all({
+    roots: Effect.forEach(access.roots, (root) => realOrAsWritten(fs, root)),
+    except: Effect.forEach(access.except, (path) => realOrAsWritten(fs, path))
+  })
+}
 
-/** Whether the real path `path` lies in one of `roots`. */
-export const allows = (roots: ReadableRoots, path: string): boolean =>
-  roots === undefined || roots.some((root) => isInside(root, path))
+/** Whether the real path `path` lies in one of the roots and in none of the exceptions. */
+export const allows = (roots: ResolvedRoots, path: string): boolean =>
+  roots === undefined ||
+  roots.roots.some((root) => isInside(root, path)) && !roots.except.some((closed) => isInside(closed, path))
 
 /** The refusal text for a path outside the roots. */
 export const refusal = (path: string): string =>
@@ -33,7 +50,7 @@ export const refusal = (path: string): string =>
  */
 export const check = (
   fs: FileSystem.FileSystem,
-  roots: ReadableRoots,
+  roots: ResolvedRoots,
   path: string
 ): Effect.Effect<{ readonly real: string } | { readonly refused: string }> =>
   roots === undefined
