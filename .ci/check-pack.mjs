@@ -1,5 +1,4 @@
-// CI check of the `npm pack --json` listing (read from stdin): the files the CLI and the library read
-// at run time are in the tarball, every `exports` target too, and nothing from test/, bench/, or the bundle's source maps or code caches.
+// CI check of an `npm pack --json` listing (stdin): what the bin and library load is packed; tests, benches, bundle maps and caches are not.
 import { readFileSync } from "node:fs"
 
 const [pack] = JSON.parse(readFileSync(0, "utf8"))
