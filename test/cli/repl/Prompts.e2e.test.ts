@@ -5,6 +5,7 @@ import { Effect } from "effect"
 import { execFileSync, spawnSync } from "node:child_process"
 import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
+import { bubblewrap } from "../../support/Bubblewrap.js"
 import { CLI_PATH } from "../../support/Cli.js"
 import type { FakeTurn } from "../../support/FakeResponsesServer.js"
 import { defaultConfig, inputOf, KEY_VARIABLE, setup } from "../../e2e/support.js"
@@ -101,6 +102,28 @@ describe.skipIf(!hasTmux)(`answering the model on a terminal${hasTmux ? "" : " (
       expect(String(outputFor(posts, "call_yes")?.output)).toContain("Process exited with code 0")
       expect(String(outputFor(posts, "call_always2")?.output)).toContain("Process exited with code 0")
     }).pipe(Effect.provide(NodeContext.layer)), 60_000)
+
+  it.scopedLive.skipIf("skip" in bubblewrap)(
+    `on-failure in a real read-only sandbox: the refused write is offered again without the sandbox${"skip" in bubblewrap ? ` (skipped: ${bubblewrap.skip})` : ""}`,
+    () =>
+      Effect.gen(function* () {
+        const h = yield* setup([
+          execCall("call_ro", "touch rerun.txt"),
+          { type: "message", text: "DONE-RERUN" }
+        ])
+        yield* startCli(h, "-s read-only -a on-failure")
+        yield* say("write it")
+        const screen = yield* screenUntil((s) => s.includes("approve>"), "the rerun question")
+        expect(screen).toContain("[approval] the command failed in the sandbox; run it again without the sandbox?")
+        expect(NodeFs.existsSync(NodePath.join(h.workspace, "rerun.txt"))).toBe(false)
+        yield* say("y")
+        yield* screenUntil((s) => s.includes("assistant> DONE-RERUN"), "the answer")
+        expect(NodeFs.existsSync(NodePath.join(h.workspace, "rerun.txt"))).toBe(true)
+        yield* say("/exit")
+        yield* screenUntil((s) => s.includes("EXIT=0"), "the end of the program")
+      }).pipe(Effect.provide(NodeContext.layer)),
+    60_000
+  )
 
   it.scopedLive("request_user_input: numbered options answered by number, and free text after 0 (Other)", () =>
     Effect.gen(function* () {
