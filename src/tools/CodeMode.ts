@@ -19,24 +19,12 @@ export const EXEC_FORMAT = {
     "PRAGMA_LINE: /[ \\t]*\\/\\/ @exec:[^\\r\\n]*/\nNEWLINE: /\\r?\\n/\nSOURCE: /[\\s\\S]+/\n"
 }
 
-export const WAIT_JSON_SCHEMA = {
-  type: "object",
-  properties: {
-    cell_id: { type: "string", description: "The cell to wait on, as exec reported it." },
-    yield_time_ms: { type: "integer", description: "Milliseconds to wait for more output before returning." },
-    max_tokens: { type: "integer", description: "Output budget of this answer, in tokens." },
-    terminate: { type: "boolean", description: "Stop the cell instead of waiting for it." }
-  },
-  required: ["cell_id"],
-  additionalProperties: false
-}
-
 export const WaitParameters = Schema.Struct({
-  cell_id: Schema.optionalWith(TextLike, { exact: true }),
-  yield_time_ms: Schema.optionalWith(IntLike, { exact: true }),
-  max_tokens: Schema.optionalWith(OptionalIntLike, { exact: true }),
-  terminate: Schema.optionalWith(Truthy, { exact: true })
-}).annotations({ jsonSchema: WAIT_JSON_SCHEMA })
+  cell_id: Tool.requiredArgument(TextLike, { type: "string", description: "The cell to wait on, as exec reported it." }),
+  yield_time_ms: Tool.optionalArgument(IntLike, { type: "integer", description: "Milliseconds to wait for more output before returning." }),
+  max_tokens: Tool.optionalArgument(OptionalIntLike, { type: "integer", description: "Output budget of this answer, in tokens." }),
+  terminate: Tool.optionalArgument(Truthy, { type: "boolean", description: "Stop the cell instead of waiting for it." })
+})
 export type WaitParameters = typeof WaitParameters.Type
 
 export interface CodeModeTools {

@@ -14,23 +14,12 @@ export const NAME = "grep_files"
 export const DEFAULT_LIMIT = 100
 export const MAX_LIMIT = 2000
 
-export const PARAMETERS_JSON_SCHEMA = {
-  type: "object",
-  properties: {
-    pattern: { type: "string" },
-    include: { type: "string" },
-    path: { type: "string" },
-    limit: { type: "integer" }
-  },
-  required: ["pattern"]
-}
-
 export const Parameters = Schema.Struct({
-  pattern: Schema.optionalWith(TextLike, { exact: true }),
-  include: Schema.optionalWith(TextLike, { exact: true }),
-  path: Schema.optionalWith(TextLike, { exact: true }),
-  limit: Schema.optionalWith(IntLike, { exact: true })
-}).annotations({ jsonSchema: PARAMETERS_JSON_SCHEMA })
+  pattern: Tool.requiredArgument(TextLike, { type: "string" }),
+  include: Tool.optionalArgument(TextLike, { type: "string" }),
+  path: Tool.optionalArgument(TextLike, { type: "string" }),
+  limit: Tool.optionalArgument(IntLike, { type: "integer" })
+}).annotations(Tool.openDeclaration)
 export type Parameters = typeof Parameters.Type
 
 export interface GrepFilesOptions {

@@ -12,23 +12,12 @@ export const NAME = "list_dir"
 /** The most UTF-8 bytes one listing returns; a longer one ends at a whole line. */
 export const MAX_OUTPUT_BYTES = 64 * 1024
 
-export const PARAMETERS_JSON_SCHEMA = {
-  type: "object",
-  properties: {
-    dir_path: { type: "string" },
-    offset: { type: "integer" },
-    limit: { type: "integer" },
-    depth: { type: "integer" }
-  },
-  required: ["dir_path"]
-}
-
 export const Parameters = Schema.Struct({
-  dir_path: Schema.optionalWith(TextLike, { exact: true }),
-  offset: Schema.optionalWith(IntLike, { exact: true }),
-  limit: Schema.optionalWith(IntLike, { exact: true }),
-  depth: Schema.optionalWith(IntLike, { exact: true })
-}).annotations({ jsonSchema: PARAMETERS_JSON_SCHEMA })
+  dir_path: Tool.requiredArgument(TextLike, { type: "string" }),
+  offset: Tool.optionalArgument(IntLike, { type: "integer" }),
+  limit: Tool.optionalArgument(IntLike, { type: "integer" }),
+  depth: Tool.optionalArgument(IntLike, { type: "integer" })
+}).annotations(Tool.openDeclaration)
 export type Parameters = typeof Parameters.Type
 
 export interface ListDirOptions {

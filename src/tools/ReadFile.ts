@@ -15,42 +15,21 @@ export const DEFAULT_LIMIT = 2000
 export const MAX_OUTPUT_BYTES = 128 * 1024
 
 const Indentation = Schema.Struct({
-  anchor_line: Schema.optionalWith(IntLike, { exact: true }),
-  max_levels: Schema.optionalWith(IntLike, { exact: true }),
-  include_siblings: Schema.optionalWith(Truthy, { exact: true }),
-  include_header: Schema.optionalWith(Truthy, { exact: true }),
-  max_lines: Schema.optionalWith(IntLike, { exact: true })
-})
+  anchor_line: Tool.optionalArgument(IntLike, { type: "integer" }),
+  max_levels: Tool.optionalArgument(IntLike, { type: "integer" }),
+  include_siblings: Tool.optionalArgument(Truthy, { type: "boolean" }),
+  include_header: Tool.optionalArgument(Truthy, { type: "boolean" }),
+  max_lines: Tool.optionalArgument(IntLike, { type: "integer" })
+}).annotations(Tool.openDeclaration)
 
-/** The declaration the model sees. */
-export const PARAMETERS_JSON_SCHEMA = {
-  type: "object",
-  properties: {
-    file_path: { type: "string" },
-    offset: { type: "integer" },
-    limit: { type: "integer" },
-    mode: { type: "string" },
-    indentation: {
-      type: "object",
-      properties: {
-        anchor_line: { type: "integer" },
-        max_levels: { type: "integer" },
-        include_siblings: { type: "boolean" },
-        include_header: { type: "boolean" },
-        max_lines: { type: "integer" }
-      }
-    }
-  },
-  required: ["file_path"]
-}
-
+/** `indentation` may also be `null`; it is declared as the object it describes. */
 export const Parameters = Schema.Struct({
-  file_path: Schema.optionalWith(TextLike, { exact: true }),
-  offset: Schema.optionalWith(IntLike, { exact: true }),
-  limit: Schema.optionalWith(IntLike, { exact: true }),
-  mode: Schema.optionalWith(TextLike, { exact: true }),
-  indentation: Schema.optionalWith(Schema.NullOr(Indentation), { exact: true })
-}).annotations({ jsonSchema: PARAMETERS_JSON_SCHEMA })
+  file_path: Tool.requiredArgument(TextLike, { type: "string" }),
+  offset: Tool.optionalArgument(IntLike, { type: "integer" }),
+  limit: Tool.optionalArgument(IntLike, { type: "integer" }),
+  mode: Tool.optionalArgument(TextLike, { type: "string" }),
+  indentation: Tool.optionalArgument(Schema.NullOr(Indentation), Tool.parametersJsonSchema(Indentation))
+}).annotations(Tool.openDeclaration)
 export type Parameters = typeof Parameters.Type
 
 /** Error names the model sees when the file system refuses. */

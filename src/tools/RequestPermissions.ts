@@ -11,36 +11,26 @@ export const NOT_AN_OBJECT = "Error: `permissions` must be an object."
 
 const paths = (what: string) => ({ type: "array", items: { type: "string" }, description: `Absolute paths to ${what}.` })
 
-export const PARAMETERS_JSON_SCHEMA = {
-  type: "object",
-  properties: {
-    reason: { type: "string", description: "Why the extra access is needed, in a short sentence." },
-    permissions: {
-      type: "object",
-      properties: {
-        network: {
-          type: "object",
-          properties: { enabled: { type: "boolean", description: "True to ask for network access." } },
-          additionalProperties: false
-        },
-        file_system: {
-          type: "object",
-          properties: { read: paths("read"), write: paths("write") },
-          additionalProperties: false
-        }
-      },
-      additionalProperties: false
-    }
-  },
-  required: ["permissions"],
-  additionalProperties: false
-}
-
 /** Both arguments are checked by hand so that each problem gets its own message. */
 export const Parameters = Schema.Struct({
-  reason: Schema.optionalWith(Schema.Unknown, { exact: true }),
-  permissions: Schema.optionalWith(Schema.Unknown, { exact: true })
-}).annotations({ jsonSchema: PARAMETERS_JSON_SCHEMA })
+  reason: Tool.optionalArgument(Schema.Unknown, { type: "string", description: "Why the extra access is needed, in a short sentence." }),
+  permissions: Tool.requiredArgument(Schema.Unknown, {
+    type: "object",
+    properties: {
+      network: {
+        type: "object",
+        properties: { enabled: { type: "boolean", description: "True to ask for network access." } },
+        additionalProperties: false
+      },
+      file_system: {
+        type: "object",
+        properties: { read: paths("read"), write: paths("write") },
+        additionalProperties: false
+      }
+    },
+    additionalProperties: false
+  })
+})
 export type Parameters = typeof Parameters.Type
 
 const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>

@@ -14,52 +14,31 @@ export const SHELL = "shell"
 export const SHELL_COMMAND = "shell_command"
 export const DEFAULT_TIMEOUT_MS = 30_000
 
-export const SHELL_JSON_SCHEMA = {
-  type: "object",
-  properties: {
-    command: { type: "array", items: { type: "string" } },
-    workdir: { type: "string" },
-    timeout_ms: { type: "integer" }
-  },
-  required: ["command"]
-}
-
-export const SHELL_COMMAND_JSON_SCHEMA = {
-  type: "object",
-  properties: {
-    command: { type: "string" },
-    workdir: { type: "string" },
-    timeout_ms: { type: "integer" },
-    login: { type: "boolean" }
-  },
-  required: ["command"]
-}
-
 /**
  * Accepted although not declared (the declarations stay pycodex's): Codex's shell tools let the
  * model ask to run without the sandbox, as exec_command does.
  */
 const escalationFields = {
-  sandbox_permissions: Schema.optionalWith(Schema.Unknown, { exact: true }),
-  justification: Schema.optionalWith(Schema.Unknown, { exact: true })
+  sandbox_permissions: Tool.undeclaredArgument(Schema.Unknown),
+  justification: Tool.undeclaredArgument(Schema.Unknown)
 }
 
 /** `command` is checked by hand so that each problem gets its own message. */
 export const ShellParameters = Schema.Struct({
-  command: Schema.optionalWith(Schema.Unknown, { exact: true }),
-  workdir: Schema.optionalWith(TextLike, { exact: true }),
-  timeout_ms: Schema.optionalWith(IntLike, { exact: true }),
+  command: Tool.requiredArgument(Schema.Unknown, { type: "array", items: { type: "string" } }),
+  workdir: Tool.optionalArgument(TextLike, { type: "string" }),
+  timeout_ms: Tool.optionalArgument(IntLike, { type: "integer" }),
   ...escalationFields
-}).annotations({ jsonSchema: SHELL_JSON_SCHEMA })
+}).annotations(Tool.openDeclaration)
 export type ShellParameters = typeof ShellParameters.Type
 
 export const ShellCommandParameters = Schema.Struct({
-  command: Schema.optionalWith(TextLike, { exact: true }),
-  workdir: Schema.optionalWith(TextLike, { exact: true }),
-  timeout_ms: Schema.optionalWith(IntLike, { exact: true }),
-  login: Schema.optionalWith(Truthy, { exact: true }),
+  command: Tool.requiredArgument(TextLike, { type: "string" }),
+  workdir: Tool.optionalArgument(TextLike, { type: "string" }),
+  timeout_ms: Tool.optionalArgument(IntLike, { type: "integer" }),
+  login: Tool.optionalArgument(Truthy, { type: "boolean" }),
   ...escalationFields
-}).annotations({ jsonSchema: SHELL_COMMAND_JSON_SCHEMA })
+}).annotations(Tool.openDeclaration)
 export type ShellCommandParameters = typeof ShellCommandParameters.Type
 
 export interface ShellOptions {

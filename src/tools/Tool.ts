@@ -132,6 +132,7 @@ export const parametersJsonSchema = (schema: Schema.Schema<any, any>): Record<st
     derived.properties = properties
     derived.required = signatures.map((ps) => String(ps.name)).filter((name) => required.has(name) && !hidden.has(name))
   }
+  if (ast.annotations[OpenDeclarationId] === true) delete derived.additionalProperties
   return canonical(derived) as Record<string, unknown>
 }
 
@@ -156,6 +157,12 @@ const canonical = (node: unknown): unknown => {
   }
   return out
 }
+
+/** Struct annotation: the declaration leaves out `additionalProperties: false` (see `openDeclaration`). */
+export const OpenDeclarationId: unique symbol = Symbol.for("tscodex/Tool/OpenDeclaration")
+
+/** Annotations of a parameter Struct declared without `additionalProperties: false`, as pycodex declares its own tools. */
+export const openDeclaration = { [OpenDeclarationId]: true } as Schema.Annotations.Schema<any>
 
 /** Property-signature annotation: the argument is declared required to the model (see `requiredArgument`). */
 export const DeclaredRequiredId: unique symbol = Symbol.for("tscodex/Tool/DeclaredRequired")

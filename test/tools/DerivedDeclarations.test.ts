@@ -1,12 +1,18 @@
 /** Built-in tools: the declarations derived from their parameter Schemas equal the reference exec_tools.json, structure for structure. */
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Layer, Schema } from "effect"
+import { Effect, Either, Layer, Schema, SchemaAST } from "effect"
 import * as SubAgents from "../../src/agent/SubAgents.js"
 import * as Environment from "../../src/config/Environment.js"
 import { serializeToolSpec } from "../../src/protocol/Prompt.js"
 import * as ExecModeTools from "../../src/stack/ExecModeTools.js"
+import * as CodeMode from "../../src/tools/CodeMode.js"
+import * as GrepFiles from "../../src/tools/GrepFiles.js"
+import * as ListDir from "../../src/tools/ListDir.js"
 import * as PlanStore from "../../src/tools/PlanStore.js"
+import * as ReadFile from "../../src/tools/ReadFile.js"
+import * as RequestPermissions from "../../src/tools/RequestPermissions.js"
+import * as Shell from "../../src/tools/Shell.js"
 import * as SubAgentTools from "../../src/stack/SubAgentTools.js"
 import * as Tool from "../../src/tools/Tool.js"
 import * as UserInput from "../../src/tools/UserInput.js"
@@ -44,6 +50,26 @@ describe("derived tool declarations", () => {
         expect(keyOrder(ours[index]), String(declaration.name ?? declaration.type)).toEqual(keyOrder(declaration))
       }
     }).pipe(Effect.provide(services)))
+})
+
+describe("the tools outside exec mode", () => {
+  it("declare every argument on its own field: no hand-written declaration of a whole parameter Struct", () => {
+    const structs: ReadonlyArray<readonly [string, Schema.Schema<any, any>]> = [
+      ["list_dir", ListDir.Parameters],
+      ["grep_files", GrepFiles.Parameters],
+      ["read_file", ReadFile.Parameters],
+      ["shell", Shell.ShellParameters],
+      ["shell_command", Shell.ShellCommandParameters],
+      ["wait", CodeMode.WaitParameters],
+      ["request_permissions", RequestPermissions.Parameters]
+    ]
+    for (const [name, schema] of structs) {
+      expect(schema.ast._tag, name).toBe("TypeLiteral")
+      expect(schema.ast.annotations[SchemaAST.JSONSchemaAnnotationId], name).toBeUndefined()
+      const properties = Object.keys(Tool.parametersJsonSchema(schema).properties as object)
+      expect(properties.length, name).toBeGreaterThan(0)
+    }
+  })
 })
 
 describe("parametersJsonSchema", () => {

@@ -62,7 +62,17 @@ describe("code mode", () => {
       const [exec, wait] = registry.specs.slice(0, 2).map((s) => Either.getOrThrow(serializeToolSpec(s)))
       expect(Object.keys(exec!)).toEqual(["type", "name", "description", "format"])
       expect(exec).toMatchObject({ type: "custom", name: "exec", format: CodeMode.EXEC_FORMAT })
-      expect(wait).toMatchObject({ type: "function", name: "wait", parameters: CodeMode.WAIT_JSON_SCHEMA, strict: false })
+      expect(wait).toMatchObject({ type: "function", name: "wait", parameters: {
+        type: "object",
+        properties: {
+          cell_id: { type: "string", description: "The cell to wait on, as exec reported it." },
+          max_tokens: { type: "integer", description: "Output budget of this answer, in tokens." },
+          terminate: { type: "boolean", description: "Stop the cell instead of waiting for it." },
+          yield_time_ms: { type: "integer", description: "Milliseconds to wait for more output before returning." }
+        },
+        required: ["cell_id"],
+        additionalProperties: false
+      }, strict: false })
       expect(registry.supportsParallel("exec")).toBe(false)
       expect(registry.supportsParallel("wait")).toBe(false)
     }).pipe(Effect.provide(live)))

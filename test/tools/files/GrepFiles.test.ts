@@ -101,7 +101,11 @@ describe("grep_files", () => {
       const { registry } = yield* setup(false)
       const declared = Either.getOrThrow(serializeToolSpec(registry.specs[0]!))
       expect(declared).toMatchObject({ type: "function", name: "grep_files", strict: false })
-      expect(declared.parameters).toEqual(GrepFiles.PARAMETERS_JSON_SCHEMA)
+      expect(declared.parameters).toEqual({
+        type: "object",
+        properties: { include: { type: "string" }, limit: { type: "integer" }, path: { type: "string" }, pattern: { type: "string" } },
+        required: ["pattern"]
+      })
       expect(registry.supportsParallel("grep_files")).toBe(true)
     }).pipe(Effect.provide(NodeContext.layer)))
 

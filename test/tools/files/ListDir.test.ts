@@ -34,7 +34,11 @@ describe("list_dir", () => {
       const { registry } = yield* setup()
       const declared = Either.getOrThrow(serializeToolSpec(registry.specs[0]!))
       expect(declared).toMatchObject({ type: "function", name: "list_dir", strict: false })
-      expect(declared.parameters).toEqual(ListDir.PARAMETERS_JSON_SCHEMA)
+      expect(declared.parameters).toEqual({
+        type: "object",
+        properties: { depth: { type: "integer" }, dir_path: { type: "string" }, limit: { type: "integer" }, offset: { type: "integer" } },
+        required: ["dir_path"]
+      })
       expect(registry.supportsParallel("list_dir")).toBe(true)
     }).pipe(Effect.provide(NodeContext.layer)))
 

@@ -56,7 +56,26 @@ describe("read_file", () => {
       const { registry } = yield* setup()
       const declared = Either.getOrThrow(serializeToolSpec(registry.specs[0]!))
       expect(declared).toMatchObject({ type: "function", name: "read_file", strict: false })
-      expect(declared.parameters).toEqual(ReadFile.PARAMETERS_JSON_SCHEMA)
+      expect(declared.parameters).toEqual({
+        type: "object",
+        properties: {
+          file_path: { type: "string" },
+          indentation: {
+            type: "object",
+            properties: {
+              anchor_line: { type: "integer" },
+              include_header: { type: "boolean" },
+              include_siblings: { type: "boolean" },
+              max_levels: { type: "integer" },
+              max_lines: { type: "integer" }
+            }
+          },
+          limit: { type: "integer" },
+          mode: { type: "string" },
+          offset: { type: "integer" }
+        },
+        required: ["file_path"]
+      })
       expect(registry.supportsParallel("read_file")).toBe(true)
     }).pipe(Effect.provide(NodeContext.layer)))
 

@@ -40,8 +40,16 @@ describe("shell and shell_command", () => {
     Effect.gen(function*() {
       const { registry } = yield* setup
       const [shell, shellCommand] = registry.specs.map((s) => Either.getOrThrow(serializeToolSpec(s)))
-      expect(shell).toMatchObject({ type: "function", name: "shell", strict: false, parameters: Shell.SHELL_JSON_SCHEMA })
-      expect(shellCommand).toMatchObject({ type: "function", name: "shell_command", strict: false, parameters: Shell.SHELL_COMMAND_JSON_SCHEMA })
+      expect(shell).toMatchObject({ type: "function", name: "shell", strict: false, parameters: {
+        type: "object",
+        properties: { command: { type: "array", items: { type: "string" } }, timeout_ms: { type: "integer" }, workdir: { type: "string" } },
+        required: ["command"]
+      } })
+      expect(shellCommand).toMatchObject({ type: "function", name: "shell_command", strict: false, parameters: {
+        type: "object",
+        properties: { command: { type: "string" }, login: { type: "boolean" }, timeout_ms: { type: "integer" }, workdir: { type: "string" } },
+        required: ["command"]
+      } })
       expect(registry.supportsParallel("shell")).toBe(true) // as Codex declares it
       expect(registry.supportsParallel("shell_command")).toBe(true)
     }).pipe(Effect.provide(live)))
