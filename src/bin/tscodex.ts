@@ -19,7 +19,11 @@ const subcommands = new Map<string, Run>([
   ["exec", exec],
   ["e", exec],
   ["sessions", lazy(async () => Command.run((await import("../cli/SessionsCommand.js")).command, cliInfo))],
-  ["resume", lazy(async () => (await import("../cli/ResumeCommand.js")).run)],
+  // On a terminal, `resume` without prompt words opens the interactive session on that conversation.
+  ["resume", lazy(async () => {
+    const oneShot: Run = (await import("../cli/ResumeCommand.js")).run
+    return process.stdin.isTTY === true ? (await import("../cli/repl/ReplCommand.js")).resume(oneShot) : oneShot
+  })],
   ["doctor", lazy(async () => Command.run((await import("../cli/DoctorCommand.js")).command, cliInfo))],
   ["responses-server", lazy(async () => Command.run((await import("../cli/ResponsesServerCommand.js")).command, cliInfo))],
   ["storage-server", lazy(async () => Command.run((await import("../cli/StorageServerCommand.js")).command, cliInfo))],

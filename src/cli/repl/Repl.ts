@@ -56,6 +56,15 @@ const readInput = (view: View, broker: UserPrompts.PromptBroker, initial: string
     }
   })
 
+/** Shows the recorded session the stack continues, when the session starts on one. */
+const begin = (view: View, start: Session.SessionOptions["start"]) =>
+  start === undefined
+    ? Effect.void
+    : view.apply((m) => {
+      m.resetSession(start.title, start.turns)
+      return [...m.line(`Resumed session: ${start.title}`), ...m.history()]
+    })
+
 /**
  * Runs the session until `/exit`, `/quit`, end of input (Ctrl-D) or a second Ctrl-C within
  * QUIT_WINDOW_MILLIS, then lets queued work finish. Ctrl-C or Esc during a turn stops it at once;
@@ -74,6 +83,7 @@ export const run = (view: View, options: Session.SessionOptions) =>
       yield* UserPrompts.install(broker, sayLines, { askPermissions })
       yield* ApprovalPrompt.install(broker, sayLines)
       yield* view.apply((m) => BANNER.flatMap((text) => m.line(text)))
+      yield* begin(view, options.start)
       const say = (text: string, kind: "error" | "status") => view.apply((m) => m.line(text, kind))
       /** Stops the running turn (its calls get aborted outputs) and drops queued work. */
       const interrupt = Effect.gen(function* () {

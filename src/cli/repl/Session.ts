@@ -6,7 +6,7 @@ import { ModelClient } from "../../model/ModelClient.js"
 import { AgentEvent, type TurnResult, turnResultJson } from "../../protocol/AgentEvent.js"
 import type { ModelEvent } from "../../protocol/ModelEvent.js"
 import * as RolloutReader from "../../session/RolloutReader.js"
-import { historyToTurns } from "../../session/SessionHistory.js"
+import { historyToTurns, type Turn } from "../../session/SessionHistory.js"
 import * as SessionList from "../../session/SessionList.js"
 import * as ModelChoice from "./ModelChoice.js"
 import { BUSY_COMPACT, BUSY_MODEL, BUSY_RESUME, type Command, COMMANDS } from "./Commands.js"
@@ -22,6 +22,10 @@ export interface SessionOptions {
   readonly questionTimeout?: import("effect").Duration.DurationInput
   /** The models of the catalog; `/model` asks before switching to another one. Unset: no check. */
   readonly knownModels?: ReadonlyArray<string>
+  /** How the session begins when it continues a recorded one. */
+  readonly start?:
+    /** The stack already continues this session (history loaded, rollout attached): show it. */
+    { readonly _tag: "Resumed"; readonly title: string; readonly turns: ReadonlyArray<Turn> }
 }
 
 export interface Session {
@@ -95,13 +99,11 @@ export const make = (view: View, options: SessionOptions): Effect.Effect<Session
       yield* view.apply((m) => SessionList.formatResumeChoices(entries).flatMap((text) => m.line(text)))
     }).pipe(Effect.provide(context))
 
-    const resume = (arg: string) =>
+    /** Loads a rollout into the runtime, records into it from now on, and shows its history. */
+    const resumeFrom = (rolloutPath: string, threadId: string) =>
       Effect.gen(function* () {
-        if (yield* busy) return yield* say(BUSY_RESUME)
-        const { entries } = yield* SessionList.listSessions(options.codexHome)
-        const entry = yield* SessionList.selectByIndex(entries, arg)
         const names = yield* RolloutReader.readSessionIndex(options.codexHome)
-        const session = yield* RolloutReader.loadSession(entry.rolloutPath, { threadName: names.get(entry.threadId) })
+        const session = yield* RolloutReader.loadSession(rolloutPath, { threadName: names.get(threadId) })
         yield* runtime.loop.replaceHistory(session.history)
         yield* Ref.set(client.sessionId, session.sessionId)
         yield* rollouts.continueRollout(session.rolloutPath)
@@ -109,6 +111,14 @@ export const make = (view: View, options: SessionOptions): Effect.Effect<Session
           m.resetSession(session.title, session.turns)
           return [...m.line(`Resumed session: ${session.title}`), ...m.history()]
         })
+      }).pipe(Effect.provide(context))
+
+    const resume = (arg: string) =>
+      Effect.gen(function* () {
+        if (yield* busy) return yield* say(BUSY_RESUME)
+        const { entries } = yield* SessionList.listSessions(options.codexHome)
+        const entry = yield* SessionList.selectByIndex(entries, arg)
+        yield* resumeFrom(entry.rolloutPath, entry.threadId)
       }).pipe(
         Effect.catchAll((error) => fail(error.message)),
         Effect.provide(context)

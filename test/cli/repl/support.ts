@@ -44,6 +44,10 @@ export interface ReplOptions {
   readonly questionTimeout?: string
   /** Changes the scripted client (a stream that never ends, say). */
   readonly wrapClient?: (client: ModelClient.ModelClient) => ModelClient.ModelClient
+  /** The history the runtime starts with (a resumed session). */
+  readonly initialHistory?: ReadonlyArray<import("../../../src/protocol/Items.js").ConversationItem>
+  /** How the session begins (a resumed session shown, or the picker). */
+  readonly start?: import("../../../src/cli/repl/Session.js").SessionOptions["start"]
   /** The catalog's models, for `/model`'s check. */
   readonly knownModels?: ReadonlyArray<string>
   /** More tools offered besides echo. */
@@ -80,11 +84,15 @@ export const startRepl = (replies: Parameters<typeof ModelClient.makeScripted>[0
     const withCompactor = CompactorLive.layerTexts({ compactPrompt: COMPACT_PROMPT, summaryPrefix: SUMMARY_PREFIX }).pipe(
       Layer.provideMerge(services)
     )
-    const runtime = yield* AgentRuntime.make({ onEvent: view.onEvent }).pipe(Effect.provide(withCompactor))
+    const runtime = yield* AgentRuntime.make({
+      onEvent: view.onEvent,
+      ...(options.initialHistory !== undefined ? { initialHistory: options.initialHistory } : {})
+    }).pipe(Effect.provide(withCompactor))
     const fiber = yield* Repl.run(view, {
       json: options.json ?? false,
       codexHome: options.codexHome ?? "/nonexistent-codex-home",
       ...(options.knownModels !== undefined ? { knownModels: options.knownModels } : {}),
+      ...(options.start !== undefined ? { start: options.start } : {}),
       ...(options.questionTimeout !== undefined ? { questionTimeout: options.questionTimeout as "1 minute" } : {})
     }).pipe(
       Effect.provideService(UserInput.UserInput, userInput),
