@@ -11,11 +11,17 @@ import type { FakeTurn } from "../../support/FakeResponsesServer.js"
 import { defaultConfig, inputOf, KEY_VARIABLE, setup } from "../../e2e/support.js"
 
 const hasTmux = spawnSync("tmux", ["-V"]).status === 0
-const socket = `tscodex-prompts-test-${process.pid}`
+/** Each test gets its own tmux server, so one test's teardown cannot meet the next one's start. */
+let sessions = 0
+let socket = ""
 const tmux = (...args: ReadonlyArray<string>) =>
-  Effect.try(() => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" }))
+  Effect.try({
+    try: () => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }),
+    catch: (error) => new Error(`tmux ${args[0]} failed: ${String((error as { stderr?: unknown }).stderr ?? error)}`)
+  })
 
-const capture = tmux("capture-pane", "-p", "-S", "-300", "-t", "repl")
+/** The screen; an empty one while tmux cannot answer (it is still starting). */
+const capture = tmux("capture-pane", "-p", "-S", "-300", "-t", "repl").pipe(Effect.orElseSucceed(() => ""))
 
 /** Polls the screen (100 ms apart, 20 s at most) until `check` accepts it. */
 const screenUntil = (check: (screen: string) => boolean, what: string) =>
@@ -34,6 +40,7 @@ const count = (screen: string, text: string) => screen.split(text).length - 1
 const startCli = (h: { readonly home: string; readonly workspace: string; readonly configPath: string }, flags: string) =>
   Effect.gen(function* () {
     const env = `CODEX_HOME='${h.home}' ${KEY_VARIABLE}=test-key TSCODEX_NO_COLOR=1 TERM=xterm SHELL=/bin/bash`
+    socket = `tscodex-prompts-test-${process.pid}-${++sessions}`
     const command = `cd '${h.workspace}' && env ${env} '${process.execPath}' '${CLI_PATH}' --config '${h.configPath}' ${flags}; echo EXIT=$?; sleep 30`
     yield* Effect.acquireRelease(
       tmux("new-session", "-d", "-s", "repl", "-x", "160", "-y", "60", command),
