@@ -110,6 +110,31 @@ describe.skipIf(!hasTmux)(`answering the model on a terminal${hasTmux ? "" : " (
       expect(String(outputFor(posts, "call_always2")?.output)).toContain("Process exited with code 0")
     }).pipe(Effect.provide(NodeContext.layer)), 60_000)
 
+  it.scopedLive("on-request: the model's escalation request shows its justification and, approved, runs outside the sandbox", () =>
+    Effect.gen(function* () {
+      const h = yield* setup([
+        {
+          type: "function_calls",
+          calls: [{
+            name: "exec_command",
+            call_id: "call_up",
+            arguments: { cmd: "touch escalated.txt", sandbox_permissions: "require_escalated", justification: "Do you allow writing escalated.txt?" }
+          }]
+        },
+        { type: "message", text: "DONE-UP" }
+      ])
+      yield* startCli(h, "-s read-only -a on-request")
+      yield* say("escalate")
+      const screen = yield* screenUntil((s) => s.includes("approve>"), "the escalation question")
+      expect(screen).toContain("[approval] the model asks to run this command without the sandbox")
+      expect(screen).toContain("Justification: Do you allow writing escalated.txt?")
+      yield* say("y")
+      yield* screenUntil((s) => s.includes("assistant> DONE-UP"), "the answer")
+      expect(NodeFs.existsSync(NodePath.join(h.workspace, "escalated.txt"))).toBe(true)
+      yield* say("/exit")
+      yield* screenUntil((s) => s.includes("EXIT=0"), "the end of the program")
+    }).pipe(Effect.provide(NodeContext.layer)), 60_000)
+
   it.scopedLive.skipIf("skip" in bubblewrap)(
     `on-failure in a real read-only sandbox: the refused write is offered again without the sandbox${"skip" in bubblewrap ? ` (skipped: ${bubblewrap.skip})` : ""}`,
     () =>
