@@ -29,8 +29,11 @@ export const make = (input: NodeJS.ReadStream = process.stdin, output: NodeJS.Wr
   let typedAhead = ""
   const keyWaiters = new Set<(result: ReadResult) => void>()
   let acquired = false
-  const rawMode = (on: boolean) => {
-    if (acquired && input.isTTY === true) input.setRawMode(on)
+  /** Between prompts: raw mode, and reading (closing a readline interface pauses its input). */
+  const takeKeys = () => {
+    if (!acquired) return
+    if (input.isTTY === true) input.setRawMode(true)
+    input.resume()
   }
   const onKey = (sequence: string | undefined, key: readline.Key | undefined) => {
     if (key === undefined) return
@@ -85,11 +88,11 @@ export const make = (input: NodeJS.ReadStream = process.stdin, output: NodeJS.Wr
       acquired = true
       readline.emitKeypressEvents(input)
       input.on("keypress", onKey)
-      rawMode(true)
+      takeKeys()
     },
     release: () => {
       input.off("keypress", onKey)
-      rawMode(false)
+      if (input.isTTY === true) input.setRawMode(false)
       acquired = false
       input.pause()
     },
@@ -112,7 +115,7 @@ export const make = (input: NodeJS.ReadStream = process.stdin, output: NodeJS.Wr
           finishOpen = undefined
           rl.close()
           // Between prompts, keys still come to the session as keys.
-          rawMode(true)
+          takeKeys()
         }
         const finish = (result: ReadResult) => {
           if (done) return

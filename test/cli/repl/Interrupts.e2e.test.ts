@@ -106,4 +106,55 @@ describe.skipIf(!Tmux.hasTmux)("interrupts on a terminal (tmux)", () => {
       const ended = yield* again.until((s) => s.includes("EXIT="), "the end of the program")
       expect(Tmux.linesOf(ended).at(-1)).toBe("EXIT=0")
     }).pipe(Effect.provide(NodeContext.layer)), 40_000)
+
+  it.scopedLive("Ctrl-C or Esc while answer text streams (no prompt open) cancels the hanging request; Esc at the prompt keeps a draft", () =>
+    Effect.gen(function* () {
+      const h = yield* setup([
+        { type: "hang", after_events: 3, text: "partial answer" },
+        { type: "hang", after_events: 3, text: "second partial" },
+        { type: "message", text: "AFTER" }
+      ])
+      const term = yield* Tmux.start("stream", cliCommand(h))
+      yield* term.until((s) => s.includes("tscodex interactive mode."), "the banner")
+      yield* term.send("Start.", "Enter")
+      yield* term.until((s) => s.includes("assistant> partial answer"), "the streamed text")
+      yield* term.send("C-c")
+      yield* term.until((s) => s.includes("Conversation interrupted"), "the interrupt")
+      // Esc at an idle prompt leaves the typed text alone.
+      yield* term.send("draft")
+      yield* term.until((s) => /^tsco\S*> draft$/m.test(s), "the draft")
+      yield* term.send("Escape")
+      yield* Effect.sleep("700 millis")
+      yield* term.send(" more", "Enter")
+      yield* term.until((s) => s.includes("assistant> second partial"), "the second streamed text")
+      // Esc stops a turn as Ctrl-C does, without arming the quit shortcut.
+      yield* term.send("Escape")
+      yield* term.until((s) => s.split("Conversation interrupted").length === 3, "the second interrupt")
+      yield* term.send("Go on.", "Enter")
+      yield* term.until((s) => s.includes("assistant> AFTER"), "the next answer")
+      yield* term.send("C-d")
+      const screen = yield* term.until((s) => s.includes("EXIT="), "the end of the program")
+      expect(Tmux.linesOf(screen).slice(2)).toEqual([
+        "Session: Start.",
+        "user> Start.",
+        "assistant> partial answer",
+        "■ Conversation interrupted - tell the model what to do differently.",
+        "ctrl + c again to quit",
+        "user> draft more",
+        "assistant> second partial",
+        "■ Conversation interrupted - tell the model what to do differently.",
+        "user> Go on.",
+        "assistant> AFTER",
+        "EXIT=0"
+      ])
+      const posts = yield* h.posts
+      expect(posts.length).toBe(3)
+      const users = inputOf(posts[2]).filter((i) => i.type === "message" && i.role === "user").map((i) => i.content?.[0]?.text ?? "")
+      expect(users.slice(-4)).toEqual([
+        expect.stringContaining("<turn_aborted>"),
+        "draft more",
+        expect.stringContaining("<turn_aborted>"),
+        "Go on."
+      ])
+    }).pipe(Effect.provide(NodeContext.layer)), 40_000)
 })
