@@ -142,7 +142,9 @@ describe("tool sets under the session's policies", () => {
         tmpdir: undefined,
         availability: Sandbox.Availability.Unavailable({ reason: "not probed" })
       })
-      const registry = yield* FullTools.make().pipe(
+      const dir = NodeFs.mkdtempSync(NodePath.join(NodeOs.tmpdir(), "tscodex-gated-tools-"))
+      yield* Effect.addFinalizer(() => Effect.sync(() => NodeFs.rmSync(dir, { recursive: true, force: true })))
+      const registry = yield* FullTools.make({ cwd: dir }).pipe(
         Effect.provideService(Approvals.Approvals, approvals),
         Effect.provideService(Sandbox.Sandbox, sandbox)
       )
@@ -155,7 +157,7 @@ describe("tool sets under the session's policies", () => {
       expect(yield* run("exec_command", { cmd: "printf once" })).toMatch(/once/)
       expect(yield* run("exec_command", { cmd: "printf once" })).toMatch(/once/)
       expect(asked.map((request) => request.reason)).toEqual(["untrusted", "untrusted", "untrusted", "untrusted"])
-      expect(NodeFs.existsSync("never-made")).toBe(false)
+      expect(NodeFs.existsSync(NodePath.join(dir, "never-made"))).toBe(false)
     }).pipe(Effect.provide(services)))
 })
 
