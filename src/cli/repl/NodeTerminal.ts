@@ -52,6 +52,14 @@ export const make = (input: NodeJS.ReadStream = process.stdin, output: NodeJS.Wr
       for (const waiter of keyWaiters) waiter(pressed)
       return
     }
+    // A line finished while no prompt is drawn is submitted as typed; with nobody waiting, it stays
+    // typed-ahead for the next prompt.
+    if ((key.name === "return" || key.name === "enter") && keyWaiters.size > 0) {
+      const submitted: ReadResult = { _tag: "Line", text: typedAhead }
+      typedAhead = ""
+      for (const waiter of keyWaiters) waiter(submitted)
+      return
+    }
     if (key.name === "backspace") typedAhead = typedAhead.slice(0, -1)
     else if (printable(sequence, key)) typedAhead += sequence
   }

@@ -23,8 +23,9 @@ export interface Terminal {
    */
   readonly readLine: (prompt: string, initial?: string) => Effect.Effect<ReadResult>
   /**
-   * Waits for Ctrl-C or Esc pressed while no prompt is open (assistant text streaming); keys typed
-   * meanwhile are handed to the next prompt as its `initial` text by the caller.
+   * Waits for Ctrl-C, Esc or Enter pressed while no prompt is open (assistant text streaming): an
+   * Interrupt or Escape carrying what was typed meanwhile, or the typed Line on Enter. Keys typed
+   * and not submitted go to the next prompt.
    */
   readonly keyPressed: Effect.Effect<ReadResult>
   /** Redraws the open prompt with new text (spinner frame, streamed text); nothing when none is open. */
