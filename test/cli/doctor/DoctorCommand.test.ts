@@ -72,7 +72,19 @@ describe("tscodex doctor command", () => {
       expect(run.exitCode).toBe(0)
       const report = JSON.parse(run.stdout)
       expect(report).toMatchObject({ ok: true, config_path: `${home}/config.toml`, provider_name: "neo", api_key_loaded: true, live_output_text: "OK" })
-      expect(report.checks.map((c: { name: string }) => c.name)).toEqual(["config", "dotenv", "provider", "api_key", "proxy", "dns", "transport", "live"])
+      expect(report.checks.map((c: { name: string }) => c.name)).toEqual([
+        "config",
+        "dotenv",
+        "provider",
+        "api_key",
+        "sandbox_bwrap",
+        "sandbox_namespaces",
+        "sandbox_write",
+        "proxy",
+        "dns",
+        "transport",
+        "live"
+      ])
       expect(run.stdout.startsWith('{\n  "ok": true,\n  "config_path"')).toBe(true)
     }).pipe(Effect.provide(NodeContext.layer)))
 
