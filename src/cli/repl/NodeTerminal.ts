@@ -28,6 +28,13 @@ export const make = (input: NodeJS.ReadStream = process.stdin, output: NodeJS.Wr
   /** Text typed while no prompt was open. */
   let typedAhead = ""
   const keyWaiters = new Set<(result: ReadResult) => void>()
+  /** Ctrl-C or Esc pressed while nobody waited for keys: the next keyPressed or readLine returns it. */
+  let pending: ReadResult | undefined
+  const takePending = (): ReadResult | undefined => {
+    const key = pending
+    pending = undefined
+    return key
+  }
   let acquired = false
   /** Between prompts: raw mode, and reading (closing a readline interface pauses its input). */
   const takeKeys = () => {
@@ -48,7 +55,9 @@ export const make = (input: NodeJS.ReadStream = process.stdin, output: NodeJS.Wr
       ? { _tag: "Escape", typed: typedAhead }
       : undefined
     if (pressed !== undefined) {
-      if (pressed._tag === "Interrupt") typedAhead = ""
+      // What was typed travels with the key; the session decides whether it stays.
+      typedAhead = ""
+      if (keyWaiters.size === 0) pending = pressed
       for (const waiter of keyWaiters) waiter(pressed)
       return
     }
@@ -105,6 +114,8 @@ export const make = (input: NodeJS.ReadStream = process.stdin, output: NodeJS.Wr
       input.pause()
     },
     keyPressed: Effect.async<ReadResult>((resume) => {
+      const early = takePending()
+      if (early !== undefined) return resume(Effect.succeed(early))
       const waiter = (result: ReadResult) => {
         keyWaiters.delete(waiter)
         resume(Effect.succeed(result))
@@ -114,6 +125,8 @@ export const make = (input: NodeJS.ReadStream = process.stdin, output: NodeJS.Wr
     }),
     readLine: (prompt, initial) =>
       Effect.async<ReadResult>((resume) => {
+        const early = takePending()
+        if (early !== undefined) return resume(Effect.succeed(early))
         const rl = readline.createInterface({ input, output, terminal: input.isTTY === true, prompt, historySize: 100 })
         open = rl
         let done = false

@@ -43,6 +43,22 @@ describe("NodeTerminal", () => {
       expect(yield* Fiber.join(escape)).toEqual({ _tag: "Escape", typed: "draft" })
     }))
 
+  it.scopedLive("Ctrl-C or Esc pressed while nobody waits is not lost: the next read returns it", () =>
+    Effect.gen(function* () {
+      const { terminal, type } = yield* open
+      yield* type("lost?\x03")
+      yield* Effect.sleep("20 millis")
+      expect(yield* terminal.readLine("tscodex> ")).toEqual({ _tag: "Interrupt", typed: "lost?" })
+      yield* type("x\x1b")
+      yield* Effect.sleep("700 millis")
+      expect(yield* terminal.keyPressed).toEqual({ _tag: "Escape", typed: "x" })
+      // Taken once; the text that went with the key comes back only as the caller's initial text.
+      const line = yield* Effect.fork(terminal.readLine("tscodex> ", "x"))
+      yield* Effect.sleep("20 millis")
+      yield* type("y\n")
+      expect(yield* Fiber.join(line)).toEqual({ _tag: "Line", text: "xy" })
+    }))
+
   it.scopedLive("text typed while no prompt is open fills the next prompt", () =>
     Effect.gen(function* () {
       const { terminal, type } = yield* open
