@@ -1,16 +1,19 @@
 /**
- * LocalBatch: runs a task file on this machine with its state in `DIR/batch.db` (SQLite through
- * @effect/sql), so a batch killed at any moment continues where it stopped when started again.
+ * LocalBatch: runs a task file on this machine as @effect/workflow executions with its state in
+ * `DIR/batch.db` (SQLite through @effect/sql), so a batch killed at any moment continues where it
+ * stopped when started again.
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as LibsqlClient from "@effect/sql-libsql/LibsqlClient"
-import { Data, Effect, Either } from "effect"
+import * as WorkflowEngine from "@effect/workflow/WorkflowEngine"
+import { Data, Effect, Either, Layer } from "effect"
 import * as NodePath from "node:path"
 import * as BatchProgress from "./BatchProgress.js"
 import * as BatchStore from "./BatchStore.js"
 import * as ResultsFile from "./ResultsFile.js"
 import * as TaskRunner from "./TaskRunner.js"
 import * as TaskSpec from "./TaskSpec.js"
+import * as TaskWorkflow from "./TaskWorkflow.js"
 import * as TaskWorkspace from "./TaskWorkspace.js"
 
 export class BatchLockError extends Data.TaggedError("BatchLockError")<{ readonly detail: string }> {
@@ -113,16 +116,23 @@ const runLocked = (options: BatchOptions, out: string, tasks: ReadonlyArray<Task
       onTokens: (n) => progress.update((s) => ({ ...s, tokens: s.tokens + n }))
     }, workspaces)
 
-    const attempt = (task: BatchStore.StoredTask) =>
-      Effect.gen(function* () {
-        const number = yield* store.startAttempt(task.id)
-        yield* progress.update((s) => ({ ...s, running: s.running + 1 }))
-        const result = yield* runner.run(task.spec, number).pipe(
+    // each task is the same workflow a cluster runs, on an in-memory engine: the database above,
+    // not the engine, is what survives a kill
+    const counted = {
+      run: (task: TaskSpec.TaskSpec, number: number) =>
+        progress.update((s) => ({ ...s, running: s.running + 1 })).pipe(
+          Effect.zipRight(runner.run(task, number)),
           Effect.onExit(() => progress.update((s) => ({ ...s, running: s.running - 1 })))
         )
-        const line = JSON.stringify(result)
-        yield* store.finish({ id: task.id, status: result.status, line })
+    }
+    const engine = TaskWorkflow.layer({ runner: counted, concurrency: options.concurrency }).pipe(
+      Layer.provideMerge(WorkflowEngine.layerMemory)
+    )
+    const runTask = (task: BatchStore.StoredTask) =>
+      Effect.gen(function* () {
+        const line = yield* TaskWorkflow.run(LOCAL_BATCH, task.spec)
         yield* results.append(task.id, line)
+        const result = JSON.parse(line) as Pick<TaskRunner.TaskResult, "status" | "wall_time_seconds">
         yield* progress.update((s) => ({
           ...s,
           doneNow: s.doneNow + 1,
@@ -130,6 +140,8 @@ const runLocked = (options: BatchOptions, out: string, tasks: ReadonlyArray<Task
         }))
         yield* progress.finished(task.id, result.status, result.wall_time_seconds)
       })
-    yield* Effect.forEach(pending, attempt, { concurrency: Math.max(1, options.concurrency), discard: true })
+    yield* Effect.forEach(pending, runTask, { concurrency: Math.max(1, options.concurrency), discard: true }).pipe(
+      Effect.provide(engine)
+    )
     return yield* store.counts
   })

@@ -9,7 +9,7 @@ import * as Workflow from "@effect/workflow/Workflow"
 import { Effect, Schedule, Schema } from "effect"
 import * as BatchStore from "./BatchStore.js"
 import type * as TaskRunner from "./TaskRunner.js"
-import type * as TaskSpec from "./TaskSpec.js"
+import * as TaskSpec from "./TaskSpec.js"
 
 export const TaskWorkflow = Workflow.make({
   name: "tscodex/BatchTask",
@@ -23,18 +23,23 @@ export const TaskWorkflow = Workflow.make({
   idempotencyKey: ({ batch, id }) => `${batch}/${id}`
 })
 
+/** Runs the task's workflow (or joins the execution of the same batch and id) and returns its result line. */
+export const run = (batch: string, task: TaskSpec.TaskSpec) =>
+  TaskWorkflow.execute({ batch, id: task.id, spec: TaskSpec.canonical(task) })
+
 /** Starts the task's execution unless it exists (same batch and id); returns its execution id. */
 export const submit = (batch: string, task: TaskSpec.TaskSpec, spec: string) =>
   TaskWorkflow.execute({ batch, id: task.id, spec }, { discard: true })
 
 /**
- * The runner's side: each task waits for one of `concurrency` slots, then runs as one activity.
- * `runner` runs an attempt; `name` is written into the result so it shows where the task ran.
+ * The executing side (a cluster runner, or local mode's in-memory engine): each task waits for one
+ * of `concurrency` slots, then runs as one activity. `runner` runs an attempt; `name`, when given,
+ * is written into the result as `runner` so it shows where the task ran.
  */
 export const layer = (options: {
   readonly runner: { readonly run: (task: TaskSpec.TaskSpec, attempt: number) => Effect.Effect<TaskRunner.TaskResult, never, FileSystem.FileSystem> }
   readonly concurrency: number
-  readonly name: string
+  readonly name?: string
 }) => {
   const slots = Effect.unsafeMakeSemaphore(Math.max(1, options.concurrency))
   return TaskWorkflow.toLayer((payload) =>
@@ -48,7 +53,7 @@ export const layer = (options: {
           if (stored !== undefined) return stored.line
           const attempt = yield* store.startAttempt(payload.id)
           const result = yield* options.runner.run(JSON.parse(payload.spec) as TaskSpec.TaskSpec, attempt)
-          const line = JSON.stringify({ ...result, runner: options.name })
+          const line = JSON.stringify(options.name === undefined ? result : { ...result, runner: options.name })
           yield* store.finish({ id: payload.id, status: result.status, line })
           // another attempt may have stored its result first: that one is the result
           return (yield* store.resultOf(payload.id))?.line ?? line
