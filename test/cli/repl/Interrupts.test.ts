@@ -124,6 +124,25 @@ describe("interrupting a turn", () => {
       expect(prompts[0]!.input.some((i) => i._tag === "AssistantMessage")).toBe(false)
     }))
 
+  it.scoped("Ctrl-C while a tool waits for an answer stops the turn; the question's call gets an aborted output", () =>
+    Effect.gen(function* () {
+      const question = { id: "choice", header: "Pick", question: "Which one?", options: [{ label: "A", description: "first" }] }
+      const repl = yield* startRepl(
+        [ModelClient.items(toolCall("call_q", "request_user_input", { questions: [question] })), ModelClient.items(assistantMessage("after"))],
+        { askTool: true }
+      )
+      yield* repl.type("ask me")
+      yield* repl.until(Effect.map(repl.terminal.prompts, (p) => p.includes("answer> ")), "the answer prompt")
+      yield* repl.type(Terminal.interrupt)
+      yield* repl.hasLine(INTERRUPTED)
+      yield* TestClock.adjust("3 seconds")
+      yield* repl.type("next")
+      yield* repl.hasLine("assistant> after")
+      expect(Exit.isSuccess(yield* repl.finish())).toBe(true)
+      const prompts = yield* repl.scripted.prompts
+      expect(outputsOf(prompts[1])).toEqual([{ callId: "call_q", output: expect.stringMatching(/^aborted by user after \d+\.\ds$/) }])
+    }))
+
   it.scoped("Esc at an idle prompt does nothing; the typed text stays", () =>
     Effect.gen(function* () {
       const repl = yield* startRepl([ModelClient.items(assistantMessage("done"))])
