@@ -110,6 +110,24 @@ describe.skipIf(!hasTmux)(`answering the model on a terminal${hasTmux ? "" : " (
       expect(String(outputFor(posts, "call_always2")?.output)).toContain("Process exited with code 0")
     }).pipe(Effect.provide(NodeContext.layer)), 60_000)
 
+  it.scopedLive("Ctrl-C at the approval prompt stops the turn: the command does not run and the session goes on", () =>
+    Effect.gen(function* () {
+      const h = yield* setup([
+        execCall("call_stop", "touch stopped.txt"),
+        { type: "message", text: "AFTER" }
+      ])
+      yield* startCli(h, "-a untrusted")
+      yield* say("stop me")
+      yield* screenUntil((s) => s.includes("approve>"), "the approval prompt")
+      yield* tmux("send-keys", "-t", "repl", "C-c")
+      yield* screenUntil((s) => s.includes("Conversation interrupted"), "the interrupt")
+      yield* say("next")
+      yield* screenUntil((s) => s.includes("assistant> AFTER"), "the next answer")
+      expect(NodeFs.existsSync(NodePath.join(h.workspace, "stopped.txt"))).toBe(false)
+      yield* say("/exit")
+      yield* screenUntil((s) => s.includes("EXIT=0"), "the end of the program")
+    }).pipe(Effect.provide(NodeContext.layer)), 60_000)
+
   it.scopedLive("on-request: the model's escalation request shows its justification and, approved, runs outside the sandbox", () =>
     Effect.gen(function* () {
       const h = yield* setup([
