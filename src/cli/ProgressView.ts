@@ -291,7 +291,8 @@ export const formatProgress = (event: AgentEvent): string | undefined => {
     case "tool_called":
       return event.webSearch === undefined ? undefined : webLine(event.webSearch)
     case "stream_error":
-      return `[status] ${event.message === "" ? "Reconnecting..." : event.message}`
+      // pycodex's line; a 429 (which pycodex never retried) also says how long it waits.
+      return `[status] ${event.rateLimited === true ? reconnectingText(event, false) : event.message === "" ? "Reconnecting..." : event.message}`
     case "auto_compact_started":
       return event.totalTokens !== undefined && event.tokenLimit !== undefined
         ? `[status] auto-compact: ${event.totalTokens}/${event.tokenLimit} tokens`

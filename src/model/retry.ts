@@ -69,7 +69,8 @@ export const reconnecting = (notice: RetryNotice): ModelEvent =>
     attempt: notice.attempt,
     maxRetries: notice.max,
     delaySeconds: Duration.toMillis(notice.delay) / 1000,
-    error: notice.error.message
+    error: notice.error.message,
+    ...(isRateLimited(notice.error) ? { rateLimited: true as const } : {})
   })
 
 /** Where an attempt hands over its events, in order, as they are read. */

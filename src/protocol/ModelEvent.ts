@@ -21,6 +21,8 @@ export interface Reconnecting {
   readonly maxRetries: number
   readonly delaySeconds: number
   readonly error: string
+  /** Set when the server answered 429: the wait is the server's, and worth showing even in plain progress. */
+  readonly rateLimited?: true
 }
 
 export type ModelEvent = Data.TaggedEnum<{

@@ -29,6 +29,16 @@ describe("ProgressView", () => {
       delaySeconds: 0.2,
       error: "x"
     }))).toBe("[status] Reconnecting... 1/5")
+    // A 429's wait is the server's: it is shown.
+    expect(formatProgress(AgentEvent.stream_error({
+      turnId: "t",
+      message: "Reconnecting... 2/5",
+      attempt: 2,
+      maxRetries: 5,
+      delaySeconds: 1.5,
+      error: "responses request failed with status 429: slow down",
+      rateLimited: true
+    }))).toBe("[status] Reconnecting... 2/5 in 1.5s")
     expect(formatProgress(AgentEvent.auto_compact_started({ turnId: "t", phase: "pre_turn", totalTokens: 90, tokenLimit: 100 })))
       .toBe("[status] auto-compact: 90/100 tokens")
     expect(formatProgress(AgentEvent.auto_compact_completed({

@@ -215,6 +215,7 @@ describe("request retries (request_max_retries) inside stream retries", () => {
         ["Reconnecting... 2/5", 1]
       ])
       expect((notices[0] as { error: string }).error).toContain("429")
+      expect(notices.every((n) => (n as { rateLimited?: boolean }).rateLimited === true)).toBe(true)
     })
   )
 
