@@ -138,6 +138,9 @@ export const make = (options: { readonly cwd: string; readonly shell: string; re
           const text = ExecItems.reasoningText(item)
           return text === undefined ? [] : [paint(ITALIC, text)]
         })
+      case "tool_called":
+        // a provider-side search: Codex prints one line when it starts and one when it is done
+        return event.toolName === "web_search" ? ["web search: ", `web search: ${ExecItems.webSearchView(event.webSearch).query}`] : []
       case "tool_started": {
         const call = event.call
         if (ExecItems.COMMAND_TOOLS.has(call.name)) {

@@ -1,8 +1,9 @@
-/** `tscodex exec --json` web_search items against what Codex 0.169 printed for the same searches (test/fixtures/codex-exec/web-search). */
+/** `tscodex exec` web searches (--json items and stderr lines) against what Codex 0.169 printed for the same searches (test/fixtures/codex-exec/web-search). */
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
+import * as HumanProgress from "../../../src/cli/exec/HumanProgress.js"
 import * as JsonlEvents from "../../../src/cli/exec/JsonlEvents.js"
 import { readItem } from "../../../src/model/internal/responseParser.js"
 import { AgentEvent } from "../../../src/protocol/AgentEvent.js"
@@ -53,6 +54,15 @@ describe("exec --json web_search items", () => {
       expect(ours).toEqual(expected)
     })
   }
+
+  it("without --json, each search is a `web search:` line when it starts and one when it is done, as Codex prints", () => {
+    const view = HumanProgress.make({ cwd: "/w", shell: "/bin/bash", color: false })
+    const ours = agentEvents(runs[0]!).flatMap(view.onEvent).filter((line) => line.startsWith("web search:"))
+    const codex = fs.readFileSync(path.join(dir, "run-1.stderr"), "utf8").split("\n").filter((line) => line.startsWith("web search:"))
+    // the third search was announced with its action, so Codex's start line shows it; ours is empty
+    expect(codex[4]).toBe("web search: 'rain' in https://example.com/a")
+    expect(ours).toEqual([...codex.slice(0, 4), "web search: ", ...codex.slice(5)])
+  })
 
   it("readers that keep the last duplicate key see the search id, as with Codex's lines", () => {
     const mapper = JsonlEvents.make({ cwd: "/w", shell: "/bin/bash" })
