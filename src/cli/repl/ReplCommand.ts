@@ -19,6 +19,7 @@ import { colorsEnabled } from "./Colors.js"
 import * as NodeTerminal from "./NodeTerminal.js"
 import * as Picker from "./Picker.js"
 import * as Repl from "./Repl.js"
+import * as UserPrompts from "./UserPrompts.js"
 import type * as Session from "./Session.js"
 import { Terminal } from "./Terminal.js"
 import * as View from "./View.js"
@@ -57,9 +58,11 @@ const openSession = (
       yield* Ref.set(handler, view.onEvent)
       // `/model` checks names against the catalog; without one it switches as asked.
       const catalog = yield* Effect.option(Effect.flatMap(Prompts.make(), ModelCatalog.load))
+      const questionTimeout = UserPrompts.timeoutFromVariable(env.get(UserPrompts.TIMEOUT_VARIABLE))
       yield* Repl.run(view, {
         json: flags.json,
         codexHome: config.codexHome,
+        ...(questionTimeout !== undefined ? { questionTimeout } : {}),
         ...(Option.isSome(catalog) ? { knownModels: catalog.value.slugs } : {}),
         ...(start !== undefined ? { start } : {})
       })

@@ -11,6 +11,15 @@ import type { ReadResult } from "./Terminal.js"
 /** How long a question waits for its answer before it counts as cancelled. */
 export const DEFAULT_TIMEOUT = Duration.minutes(5)
 
+/** The variable that sets the question timeout in seconds. */
+export const TIMEOUT_VARIABLE = "TSCODEX_QUESTION_TIMEOUT_SECONDS"
+
+/** The question timeout `TSCODEX_QUESTION_TIMEOUT_SECONDS` sets (a positive number), else undefined. */
+export const timeoutFromVariable = (value: string | undefined): Duration.Duration | undefined => {
+  const seconds = value === undefined || value.trim() === "" ? Number.NaN : Number(value)
+  return Number.isFinite(seconds) && seconds > 0 ? Duration.millis(Math.round(seconds * 1000)) : undefined
+}
+
 /** Hands input lines from the session's loop to a pending question. */
 export interface PromptBroker {
   /** Waits for the next line typed at `prompt`; `None` on end of input or timeout. */

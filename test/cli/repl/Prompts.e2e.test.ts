@@ -37,9 +37,9 @@ const screenUntil = (check: (screen: string) => boolean, what: string) =>
 const count = (screen: string, text: string) => screen.split(text).length - 1
 
 /** Starts the CLI in a tmux session (ended with the Scope) with `flags`, in the harness's workspace. */
-const startCli = (h: { readonly home: string; readonly workspace: string; readonly configPath: string }, flags: string) =>
+const startCli = (h: { readonly home: string; readonly workspace: string; readonly configPath: string }, flags: string, extraEnv = "") =>
   Effect.gen(function* () {
-    const env = `CODEX_HOME='${h.home}' ${KEY_VARIABLE}=test-key TSCODEX_NO_COLOR=1 TERM=xterm SHELL=/bin/bash`
+    const env = `CODEX_HOME='${h.home}' ${KEY_VARIABLE}=test-key TSCODEX_NO_COLOR=1 TERM=xterm SHELL=/bin/bash ${extraEnv}`
     socket = `tscodex-prompts-test-${process.pid}-${++sessions}`
     const command = `cd '${h.workspace}' && env ${env} '${process.execPath}' '${CLI_PATH}' --config '${h.configPath}' ${flags}; echo EXIT=$?; sleep 30`
     yield* Effect.acquireRelease(
@@ -217,5 +217,39 @@ describe.skipIf(!hasTmux)(`answering the model on a terminal${hasTmux ? "" : " (
       const posts = yield* h.posts
       expect(outputFor(posts, "call_1")?.output).toBe("{\"answers\":{\"pick\":{\"answers\":[\"SQLite\"]}}}")
       expect(outputFor(posts, "call_2")?.output).toBe("{\"answers\":{\"pick\":{\"answers\":[\"DuckDB please\"]}}}")
+    }).pipe(Effect.provide(NodeContext.layer)), 60_000)
+
+  it.scopedLive("unanswered questions time out (TSCODEX_QUESTION_TIMEOUT_SECONDS): a question is cancelled, an approval is no", () =>
+    Effect.gen(function* () {
+      const h = yield* setup(
+        [
+          {
+            type: "function_calls",
+            calls: [{
+              name: "request_user_input",
+              call_id: "call_q",
+              arguments: { questions: [{ id: "pick", header: "Pick", question: "Which?", options: [{ label: "A", description: "a" }] }] }
+            }]
+          },
+          { type: "message", text: "DONE-Q" },
+          execCall("call_cmd", "touch late.txt"),
+          { type: "message", text: "DONE-CMD" }
+        ],
+        (url) => `collaboration_mode = "plan"\n${defaultConfig(url)}`
+      )
+      yield* startCli(h, "-a untrusted", "TSCODEX_QUESTION_TIMEOUT_SECONDS=1")
+      yield* say("ask")
+      yield* screenUntil((s) => s.includes("answer>"), "the question")
+      yield* screenUntil((s) => s.includes("assistant> DONE-Q"), "the answer after the timeout")
+      yield* say("run")
+      yield* screenUntil((s) => s.includes("approve>"), "the approval prompt")
+      const screen = yield* screenUntil((s) => s.includes("assistant> DONE-CMD"), "the answer after the approval timeout")
+      expect(screen).toContain("Denied.")
+      expect(NodeFs.existsSync(NodePath.join(h.workspace, "late.txt"))).toBe(false)
+      yield* say("/exit")
+      yield* screenUntil((s) => s.includes("EXIT=0"), "the end of the program")
+      const posts = yield* h.posts
+      expect(outputFor(posts, "call_q")?.output).toBe("request_user_input was cancelled before receiving a response")
+      expect(outputFor(posts, "call_cmd")?.output).toBe("exec command rejected by user")
     }).pipe(Effect.provide(NodeContext.layer)), 60_000)
 })

@@ -1,6 +1,6 @@
 /** The interactive session answers request_user_input and request_permissions from typed lines, and times out as cancelled. */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit, Option, TestClock } from "effect"
+import { Duration, Effect, Exit, Option, TestClock } from "effect"
 import * as UserPrompts from "../../../src/cli/repl/UserPrompts.js"
 import * as ModelClient from "../../../src/model/ModelClient.js"
 import { assistantMessage, toolCall } from "../../../src/protocol/Items.js"
@@ -96,4 +96,11 @@ describe("prompt handlers", () => {
       expect(printed.at(-1)).toBe("Choose: [n] deny / [t] grant for turn / [s] grant for session")
       expect(yield* broker.offer({ _tag: "Line", text: "stray" })).toBe(false)
     }))
+})
+
+describe("question timeout setting", () => {
+  it("TSCODEX_QUESTION_TIMEOUT_SECONDS takes a positive number of seconds; anything else keeps the default", () => {
+    expect(UserPrompts.timeoutFromVariable("2.5")).toEqual(Duration.millis(2500))
+    expect(["", "0", "-3", "soon", undefined].map(UserPrompts.timeoutFromVariable)).toEqual([undefined, undefined, undefined, undefined, undefined])
+  })
 })
