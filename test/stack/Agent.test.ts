@@ -24,7 +24,11 @@ const whatTime = Tool.make({
   handler: (args) => Effect.map(Clock12, (clock) => ({ city: args.city, time: clock.now }))
 })
 
-const workspace = () => NodeFs.mkdtempSync(NodePath.join(NodeOs.tmpdir(), "tscodex-agent-"))
+/** A temporary folder removed when the test's Scope closes. */
+const workspace = Effect.acquireRelease(
+  Effect.sync(() => NodeFs.mkdtempSync(NodePath.join(NodeOs.tmpdir(), "tscodex-agent-"))),
+  (dir) => Effect.sync(() => NodeFs.rmSync(dir, { recursive: true, force: true }))
+)
 
 const config = (home: string) => CodexConfig.layerValue({ model: "scripted-model", codexHome: home, provider: { baseUrl: "http://127.0.0.1:9/v1" } })
 
@@ -39,9 +43,9 @@ const agentOver = (cwd: string, store: RolloutStore.RolloutStore, replies: Param
   )
 
 describe("Agent.layer", () => {
-  it.live("streams a turn's events, runs a custom tool with its service, and records the rollout", () =>
+  it.scopedLive("streams a turn's events, runs a custom tool with its service, and records the rollout", () =>
     Effect.gen(function*() {
-      const cwd = workspace()
+      const cwd = yield* workspace
       const memory = yield* RolloutStore.makeMemory(cwd)
       const items = yield* TurnStream.runTurnStream(["What time is it in Paris?"]).pipe(
         Stream.runCollect,
@@ -69,9 +73,9 @@ describe("Agent.layer", () => {
       expect(text).toContain("\"call_id\":\"call-1\"")
     }))
 
-  it.live("fails the stream with the turn's typed error", () =>
+  it.scopedLive("fails the stream with the turn's typed error", () =>
     Effect.gen(function*() {
-      const cwd = workspace()
+      const cwd = yield* workspace
       const memory = yield* RolloutStore.makeMemory(cwd)
       const error = new ContextLengthExceeded({ message: "too long", requestedTokens: 300_000, limitTokens: 272_000 })
       const failure = yield* TurnStream.runTurnStream(["hi"]).pipe(
