@@ -1,6 +1,8 @@
 /** A scoped tmux server for driving the built CLI on a real pseudo-terminal, and polling its screen. */
 import { Effect } from "effect"
 import { execFileSync, spawnSync } from "node:child_process"
+import * as NodeFs from "node:fs"
+import * as NodePath from "node:path"
 
 export const hasTmux = spawnSync("tmux", ["-V"]).status === 0
 
@@ -17,9 +19,11 @@ export const start = (name: string, command: string) =>
     const socket = `tscodex-${name}-${process.pid}`
     const tmux = (...args: ReadonlyArray<string>) =>
       Effect.try(() => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" })).pipe(Effect.orDie)
+    // tmux leaves its socket file behind after kill-server; it goes too.
+    const socketFile = NodePath.join(process.env.TMUX_TMPDIR ?? "/tmp", `tmux-${process.getuid?.() ?? 0}`, socket)
     yield* Effect.acquireRelease(
       tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", command),
-      () => tmux("kill-server").pipe(Effect.ignore)
+      () => tmux("kill-server").pipe(Effect.ignore, Effect.zipRight(Effect.sync(() => NodeFs.rmSync(socketFile, { force: true }))))
     )
     const screen = tmux("capture-pane", "-p", "-S", "-200", "-t", name)
     const until = (check: (screen: string) => boolean, what: string) =>
