@@ -1,5 +1,5 @@
 /** A scoped tmux server for driving the built CLI on a real pseudo-terminal, and polling its screen. */
-import { Effect } from "effect"
+import { Effect, Schedule } from "effect"
 import { execFileSync, spawnSync } from "node:child_process"
 import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
@@ -19,12 +19,18 @@ export const start = (name: string, command: string) =>
     const socket = `tscodex-${name}-${process.pid}`
     const tmux = (...args: ReadonlyArray<string>) =>
       Effect.try(() => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" })).pipe(Effect.orDie)
-    // tmux leaves its socket file behind after kill-server; it goes too.
     const socketFile = NodePath.join(process.env.TMUX_TMPDIR ?? "/tmp", `tmux-${process.getuid?.() ?? 0}`, socket)
-    yield* Effect.acquireRelease(
-      tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", command),
-      () => tmux("kill-server").pipe(Effect.ignore, Effect.zipRight(Effect.sync(() => NodeFs.rmSync(socketFile, { force: true }))))
+    const quiet = (...args: ReadonlyArray<string>) => spawnSync("tmux", ["-L", socket, ...args]).status === 0
+    // The server may still be on its way out after kill-server; its socket file, which tmux leaves
+    // behind, goes once the server answers no more.
+    const stop = Effect.sync(() => quiet("kill-server")).pipe(
+      Effect.zipRight(Effect.suspend(() => (quiet("has-session") ? Effect.fail("running") : Effect.void)).pipe(
+        Effect.retry(Schedule.spaced("50 millis").pipe(Schedule.intersect(Schedule.recurs(20)))),
+        Effect.ignore
+      )),
+      Effect.zipRight(Effect.sync(() => NodeFs.rmSync(socketFile, { force: true })))
     )
+    yield* Effect.acquireRelease(tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", command), () => stop)
     const screen = tmux("capture-pane", "-p", "-S", "-200", "-t", name)
     const until = (check: (screen: string) => boolean, what: string) =>
       Effect.gen(function* () {
