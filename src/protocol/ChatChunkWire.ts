@@ -1,5 +1,5 @@
 /** ChatChunkWire: Schemas of Chat Completions stream chunks, decoded leniently as compatible servers send them. */
-import { Option, Schema } from "effect"
+import { Either, Option, type ParseResult, Schema } from "effect"
 
 // ---------------------------------------------------------------------------
 // lenient field decoders: a field of the wrong shape reads as absent instead of failing the chunk
@@ -93,8 +93,69 @@ export const ChatChunk = Schema.Struct({
 })
 export type ChatChunk = typeof ChatChunk.Type
 
-/** Decodes one parsed chunk; only a non-object fails. */
-export const decodeChatChunk = Schema.decodeUnknownEither(ChatChunk)
+/** Decodes one parsed chunk with the schema; only a non-object fails. */
+export const decodeChatChunkWithSchema = Schema.decodeUnknownEither(ChatChunk)
+
+// ---------------------------------------------------------------------------
+// the same decoding by hand: a relay decodes one chunk per streamed token, and the schema's
+// transformations cost more than everything else it does per token (the tests hold the two equal)
+
+const hasOwn = Object.prototype.hasOwnProperty
+/** What a struct schema accepts as input: a JSON object, not an array. */
+const isStructInput = isRecord
+const pickString = (v: unknown) => (typeof v === "string" ? v : undefined)
+const pickInt = (v: unknown) => (typeof v === "number" && Number.isInteger(v) ? v : undefined)
+const pickTokenIds = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is number => typeof x === "number" && Number.isInteger(x)) : undefined)
+const pickArray = <A>(v: unknown, item: (x: unknown) => A | undefined): Array<A> | undefined => {
+  if (!Array.isArray(v)) return undefined
+  const out: Array<A> = []
+  for (const x of v) {
+    const decoded = item(x)
+    if (decoded !== undefined) out.push(decoded)
+  }
+  return out
+}
+
+/** Copies the members `input` has, each through its picker, in the schema's order. */
+const pickFields = <A>(input: Record<string, unknown>, fields: ReadonlyArray<readonly [string, (v: unknown) => unknown]>): A => {
+  const out: Record<string, unknown> = {}
+  for (const [name, pick] of fields) if (hasOwn.call(input, name)) out[name] = pick(input[name])
+  return out as A
+}
+
+const functionFields = [["name", pickString], ["arguments", pickString]] as const
+const toolCallFields = [
+  ["index", pickInt],
+  ["id", pickString],
+  ["type", pickString],
+  ["function", (v: unknown) => (isStructInput(v) ? pickFields<ChatFunctionDelta>(v, functionFields) : undefined)]
+] as const
+const pickToolCall = (v: unknown) => (isStructInput(v) ? pickFields<ChatToolCallDelta>(v, toolCallFields) : undefined)
+const deltaFields = [
+  ["role", pickString],
+  ["content", pickString],
+  ["reasoning", pickString],
+  ["reasoning_content", pickString],
+  ["tool_calls", (v: unknown) => pickArray(v, pickToolCall)]
+] as const
+const choiceFields = [
+  ["index", pickInt],
+  ["delta", (v: unknown) => (isStructInput(v) ? pickFields<ChatDelta>(v, deltaFields) : undefined)],
+  ["finish_reason", pickString],
+  ["token_ids", pickTokenIds]
+] as const
+const pickChoice = (v: unknown) => (isStructInput(v) ? pickFields<ChatChoice>(v, choiceFields) : undefined)
+const chunkFields = [
+  ["id", pickString],
+  ["model", pickString],
+  ["choices", (v: unknown) => pickArray(v, pickChoice)],
+  ["usage", (v: unknown) => (isRecord(v) ? { ...v } : undefined)],
+  ["prompt_token_ids", pickTokenIds]
+] as const
+
+/** Decodes one parsed chunk as `ChatChunk` does (same values, same failures); only a non-object fails. */
+export const decodeChatChunk = (value: unknown): Either.Either<ChatChunk, ParseResult.ParseError> =>
+  isStructInput(value) ? Either.right(pickFields<ChatChunk>(value, chunkFields)) : decodeChatChunkWithSchema(value)
 
 /** Builds a chunk value directly (tests, adapters). */
 export const chatChunk = (chunk: ChatChunk): ChatChunk => chunk

@@ -2,12 +2,12 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import { Context, Data, Duration, Effect, Either, Layer, Option, Stream } from "effect"
+import { Chunk, Context, Data, Duration, Effect, Either, Layer, Option, Stream } from "effect"
 import { Environment } from "../config/Environment.js"
 import * as WireHttpClient from "../model/internal/wireHttpClient.js"
 import type { ChatChunk } from "../protocol/ChatChunkWire.js"
 import { toMessagesRequest } from "./request/MessagesRequest.js"
-import { decodeChatChunks } from "./stream/ChatChunks.js"
+import { chatReadFailed, decodeChatChunks, makeChatChunkReader } from "./stream/ChatChunks.js"
 import { messagesToChatChunks } from "./stream/MessagesEvents.js"
 import { describeFailure, OutcommingStreamError } from "./stream/StreamErrors.js"
 import * as ServerConfig from "./ServerConfig.js"
@@ -52,6 +52,63 @@ export const transportReason = (error: unknown): string => {
   }
   return describeFailure(current)
 }
+
+/**
+ * The chat chunks of a body read straight from its socket, a batch per pull: whatever arrived since
+ * the last pull is decoded, framed and parsed at once (no stream stage or timer per network chunk).
+ * One watchdog fiber breaks the body off when a pull waits `timeoutMillis` for bytes, as a per-pull
+ * timeout does, so the waiting pull fails with "timed out" (no race per pull).
+ */
+const wireChatChunks = (
+  body: WireHttpClient.NodeBody,
+  timeoutMillis: number,
+  options: { readonly maxEventChars?: number }
+): Stream.Stream<ChatChunk, OutcommingStreamError> =>
+  Stream.unwrapScoped(Effect.flatMap(Effect.clock, (clock) => {
+    const reader = makeChatChunkReader(options)
+    const decoder = new TextDecoder()
+    const readFailed = (cause: unknown) => new OutcommingStreamError({ message: chatReadFailed + describeFailure(cause) })
+    let waitingSince: number | undefined
+    let finished = false
+    let pending: OutcommingStreamError | undefined // a failure that comes after chunks already handed on
+    const handOn = (step: { readonly chunks: ReadonlyArray<ChatChunk>; readonly done: boolean; readonly failure?: OutcommingStreamError }) => {
+      if (step.done) {
+        finished = true
+        body.release()
+      } else if (step.failure !== undefined) {
+        finished = true
+        pending = step.failure
+      }
+      return Chunk.unsafeFromArray(step.chunks as Array<ChatChunk>)
+    }
+    const pull: Effect.Effect<Chunk.Chunk<ChatChunk>, Option.Option<OutcommingStreamError>> = Effect.suspend(() => {
+      if (pending !== undefined) return Effect.fail(Option.some(pending))
+      if (finished) return Effect.fail(Option.none())
+      waitingSince = clock.unsafeCurrentTimeMillis()
+      return Effect.matchEffect(body.pull(readFailed), {
+        onFailure: (error) => Effect.fail(Option.some(error)),
+        onSuccess: (bytes) => {
+          waitingSince = undefined
+          if (bytes !== undefined) return Effect.succeed(handOn(reader.push(decoder.decode(bytes, { stream: true }))))
+          const tail = decoder.decode()
+          const last = tail === "" ? reader.end() : reader.push(tail)
+          if (tail !== "" && !last.done && last.failure === undefined) {
+            const ending = reader.end()
+            return Effect.succeed(handOn({ ...ending, chunks: [...last.chunks, ...ending.chunks] }))
+          }
+          finished = true
+          return Effect.succeed(handOn(last))
+        }
+      })
+    })
+    const watchdog = Effect.suspend(function loop(): Effect.Effect<void> {
+      if (finished) return Effect.void
+      const now = clock.unsafeCurrentTimeMillis()
+      if (waitingSince !== undefined && now - waitingSince >= timeoutMillis) return Effect.sync(() => body.abort(new Timeout()))
+      return Effect.flatMap(Effect.sleep(waitingSince === undefined ? timeoutMillis : waitingSince + timeoutMillis - now), loop)
+    })
+    return Effect.as(Effect.forkScoped(watchdog), Stream.repeatEffectChunkOption(pull))
+  }))
 
 /** Builds the downstream of a config; the API key variable is read for every request. */
 export const make = (config: ServerConfig.ServerConfig): Effect.Effect<Downstream, never, HttpClient.HttpClient | Environment> =>
@@ -110,6 +167,8 @@ export const make = (config: ServerConfig.ServerConfig): Effect.Effect<Downstrea
             message: `outcomming ${kind} request failed with status ${response.status}: ${text}`
           })
         }
+        const wire = api === "messages" ? undefined : WireHttpClient.nodeBody(response)
+        if (wire !== undefined) return wireChatChunks(wire, Duration.toMillis(timeout), decodeOptions)
         const text = response.stream.pipe(
           Stream.timeoutFail(() => new Timeout(), timeout),
           Stream.decodeText()

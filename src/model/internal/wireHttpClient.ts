@@ -133,6 +133,16 @@ export interface NodeBody {
     end: () => A,
     broken: (cause: unknown) => E
   ) => Effect.Effect<A, E>
+  /**
+   * The next bytes of the body, everything that arrived since the last pull (waiting for some when
+   * none did), or `undefined` at its end. The body stays paused between pulls, so a slow reader holds
+   * the sender back. Interrupting a pull closes the connection.
+   */
+  readonly pull: <E>(broken: (cause: unknown) => E) => Effect.Effect<Uint8Array | undefined, E>
+  /** Stops pulling: the rest of the body may arrive unread, so that its connection can be reused. */
+  readonly release: () => void
+  /** Breaks the body off with `cause`: a pending pull fails with it, and the connection is closed. */
+  readonly abort: (cause: Error) => void
 }
 
 /** How long the rest of a body read no further may take to arrive before its connection is dropped. */
@@ -209,7 +219,45 @@ export const nodeBody = (response: HttpClientResponse.HttpClientResponse): NodeB
           cleanup()
           incoming.destroy()
         })
-      })
+      }),
+    pull: (broken) =>
+      Effect.async((resume) => {
+        entry.taken = true
+        let settled = false
+        const settle = (effect: Effect.Effect<Uint8Array | undefined, ReturnType<typeof broken>>) => {
+          settled = true
+          incoming.off("readable", attempt)
+          incoming.off("end", attempt)
+          incoming.off("error", onError)
+          incoming.off("close", onClose)
+          resume(effect)
+        }
+        function attempt() {
+          if (settled) return
+          const bytes = incoming.read() as Buffer | null
+          if (bytes !== null) settle(Effect.succeed(bytes))
+          else if (incoming.readableEnded) settle(Effect.succeed(undefined))
+        }
+        const onError = (cause: unknown) => void (settled || settle(Effect.fail(broken(cause))))
+        const onClose = () => {
+          if (!settled && !incoming.complete) onError(Object.assign(new Error("aborted"), { code: "ECONNRESET" }))
+        }
+        incoming.on("readable", attempt)
+        incoming.once("end", attempt)
+        incoming.once("error", onError)
+        incoming.once("close", onClose)
+        attempt()
+        return Effect.sync(() => {
+          if (settled) return
+          settled = true
+          incoming.destroy()
+        })
+      }),
+    release: () => {
+      entry.taken = true
+      drain(incoming)
+    },
+    abort: (cause) => void incoming.destroy(cause)
   }
 }
 

@@ -1,6 +1,6 @@
 /** ChatChunks: reads a downstream Chat Completions SSE body into typed chunks, ending at `[DONE]`. */
 import { Either, Option, Stream } from "effect"
-import { decodeSseLimited } from "../../model/Sse.js"
+import { decodeSseLimited, makeFramer, type SseEvent } from "../../model/Sse.js"
 import { type ChatChunk, decodeChatChunk } from "../../protocol/ChatChunkWire.js"
 import { describeFailure, eventLimit, OutcommingStreamError } from "./StreamErrors.js"
 
@@ -65,3 +65,41 @@ export const decodeChatChunks = <E, R>(
       Stream.concat(Stream.suspend(() => done ? Stream.empty : Stream.fail(new OutcommingStreamError({ message: chatEndedEarly }))))
     )
   })
+
+/** What one piece of body text (or the body's end) gave: its chunks, whether `[DONE]` came, the failure that ends the round. */
+export interface ChatChunkStep {
+  readonly chunks: ReadonlyArray<ChatChunk>
+  readonly done: boolean
+  readonly failure?: OutcommingStreamError
+}
+
+/**
+ * `decodeChatChunks` for text pushed a piece at a time, synchronously: the same framing, limit and
+ * failures, with the chunks decoded before a failure in the same piece kept. Nothing may be pushed
+ * after a step that is done or failed.
+ */
+export const makeChatChunkReader = (options: { readonly maxEventChars?: number } = {}) => {
+  const framer = makeFramer()
+  const limit = eventLimit("chat", options.maxEventChars)
+  const handle = (events: ReadonlyArray<SseEvent>): ChatChunkStep => {
+    const chunks: Array<ChatChunk> = []
+    for (const event of events) {
+      const step = parseData(event.data)
+      if (Either.isLeft(step)) return { chunks, done: false, failure: step.left }
+      if (step.right._tag === "Done") return { chunks, done: true }
+      if (step.right._tag === "Chunk") chunks.push(step.right.chunk)
+    }
+    return { chunks, done: false }
+  }
+  return {
+    push: (text: string): ChatChunkStep => {
+      const events = framer.push(text)
+      const held = framer.buffered()
+      return held > limit.maxEventChars ? { chunks: [], done: false, failure: limit.onOverflow(held) } : handle(events)
+    },
+    end: (): ChatChunkStep => {
+      const step = handle(framer.end())
+      return step.done || step.failure !== undefined ? step : { ...step, failure: new OutcommingStreamError({ message: chatEndedEarly }) }
+    }
+  }
+}

@@ -2,8 +2,11 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Fiber, Stream, TestClock } from "effect"
+import { Deferred, Effect, Either, Fiber, Stream, TestClock } from "effect"
+import * as Http from "node:http"
+import type { AddressInfo } from "node:net"
 import * as Environment from "../../../src/config/Environment.js"
+import * as WireHttpClient from "../../../src/model/internal/wireHttpClient.js"
 import * as Downstream from "../../../src/server/Downstream.js"
 import * as ServerConfig from "../../../src/server/ServerConfig.js"
 
@@ -40,5 +43,37 @@ describe("Downstream timeouts", () => {
       yield* TestClock.adjust("11 seconds")
       const result = yield* Fiber.join(fiber)
       expect(Either.isLeft(result) && result.left.message).toBe("outcomming chat request failed: timed out")
+    }))
+
+  it.scoped("a body read from the socket (the wire client's path) and then idle for the timeout fails the same way", () =>
+    Effect.gen(function* () {
+      const server = yield* Effect.acquireRelease(
+        Effect.async<Http.Server>((resume) => {
+          const created = Http.createServer((_request, response) => {
+            response.writeHead(200, { "content-type": "text/event-stream" })
+            response.write("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\n")
+          })
+          created.listen(0, "127.0.0.1", () => resume(Effect.succeed(created)))
+        }),
+        (created) => Effect.async<void>((resume) => {
+          created.closeAllConnections()
+          created.close(() => resume(Effect.void))
+        })
+      )
+      const port = (server.address() as AddressInfo).port
+      const first = yield* Deferred.make<void>()
+      const downstream = yield* Downstream.make(ServerConfig.make({ timeoutSeconds: 10, outcommingBaseUrl: `http://127.0.0.1:${port}/v1` })).pipe(
+        Effect.provideService(HttpClient.HttpClient, WireHttpClient.make),
+        Effect.provideService(Environment.Environment, Environment.fromRecord({}))
+      )
+      const fiber = yield* Effect.fork(Effect.either(Stream.runForEach(downstream.openRound({ model: "m", messages: [] }), () => Deferred.succeed(first, undefined))))
+      yield* Deferred.await(first)
+      // the next read is waiting for bytes once the first chunk has been handed on; let it start
+      yield* Effect.promise(() => new Promise((done) => setTimeout(done, 50)))
+      yield* TestClock.adjust("9 seconds")
+      expect(fiber.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("2 seconds")
+      const result = yield* Fiber.join(fiber)
+      expect(Either.isLeft(result) && result.left.message).toBe("outcomming chat stream failed while reading response body: timed out")
     }))
 })

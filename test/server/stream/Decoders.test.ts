@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Stream } from "effect"
-import { decodeChatChunks } from "../../../src/server/stream/ChatChunks.js"
+import { decodeChatChunks, makeChatChunkReader } from "../../../src/server/stream/ChatChunks.js"
 import { messagesToChatChunks } from "../../../src/server/stream/MessagesEvents.js"
 import { translateChatStream } from "../../../src/server/stream/Translate.js"
 import { collect, context, doneItems, sseText } from "./support.js"
@@ -12,6 +12,44 @@ const sse = (events: ReadonlyArray<[string, unknown]>) =>
 const body = (text: string) => Stream.fromIterable(text.match(/[\s\S]{1,7}/g) ?? [])
 
 const errorOf = <A, E>(stream: Stream.Stream<A, E>) => Effect.either(Stream.runCollect(stream)).pipe(Effect.map(Either.getLeft))
+
+describe("makeChatChunkReader", () => {
+  it.effect("gives the chunks and the failure decodeChatChunks gives for the same pieces, the text cut anywhere", () =>
+    Effect.gen(function* () {
+      const texts = [
+        'data: {"choices":[{"index":0,"delta":{"content":"hi"}}]}\r\n\r\n: c\n\nevent: x\ndata:   [1]\n\ndata: {"choices":[]}\n\ndata: [DONE]\n\ndata: junk\n\n',
+        'data: {"choices":[{"delta":{"content":"a"}}]}\n\ndata: {bad\n\ndata: {"choices":[]}\n\n',
+        'data: {"choices":[{"delta":{"content":"a"}}]}\n\ndata: {"error":{"message":"boom"}}\n\n',
+        'data: {"choices":[{"delta":{"content":"a"}}]}\n\ndata: {"choices":[{"delta":{"content":"b"}}]}',
+        "data: " + "x".repeat(40)
+      ]
+      for (const text of texts) {
+        for (let cut = 0; cut <= text.length; cut++) {
+          const pieces = Stream.make(text.slice(0, cut), text.slice(cut))
+          const expected = yield* Effect.either(Stream.runCollect(decodeChatChunks(pieces, { maxEventChars: 30 })))
+          const reader = makeChatChunkReader({ maxEventChars: 30 })
+          const chunks: Array<unknown> = []
+          let failure: string | undefined
+          let stopped = false
+          for (const piece of [text.slice(0, cut), text.slice(cut)]) {
+            const step = reader.push(piece)
+            chunks.push(...step.chunks)
+            failure = step.failure?.message
+            stopped = step.done || failure !== undefined
+            if (stopped) break
+          }
+          if (!stopped) {
+            const ended = reader.end()
+            chunks.push(...ended.chunks)
+            failure = ended.failure?.message
+          }
+          const got = failure === undefined ? Either.right(chunks) : Either.left(failure)
+          const want = Either.isRight(expected) ? Either.right([...expected.right]) : Either.left(expected.left.message)
+          expect(got, `${JSON.stringify(text.slice(0, 30))} cut at ${cut}`).toEqual(want)
+        }
+      }
+    }))
+})
 
 describe("decodeChatChunks", () => {
   it.effect("decodes data lines until [DONE] and reads nothing after it", () =>
