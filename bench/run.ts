@@ -6,7 +6,9 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { cpus, loadavg, platform, release, totalmem } from "node:os"
 import { resolve } from "node:path"
 import { runConnectionBench } from "./connections.js"
+import { runRelayBench } from "./relay.js"
 import { runRolloutLoadBench } from "./rolloutLoad.js"
+import { runServerRssBench } from "./serverRss.js"
 import { runSseDecodeBench } from "./sseDecode.js"
 import type { Summary } from "./support/measure.js"
 import { type CaseResult, cases, runCase } from "./turns.js"
@@ -27,6 +29,9 @@ const paused = await runCase(cases.longPaused, Math.min(runs, 3), codexBin)
 const huge = await runCase(cases.huge, Math.min(runs, 3), codexBin)
 const connections = await runConnectionBench()
 const rollout = await runRolloutLoadBench()
+const loadBeforeRelay = load()
+const relay = await runRelayBench()
+const serverRss = await runServerRssBench()
 const loadAfter = load()
 
 const cell = (m: Summary) => `${s(m.wallMs)} / ${fmt(m.cpuMs / 1000, 2)} s CPU / ${fmt(m.peakRssMib)} MiB`
@@ -94,6 +99,32 @@ const lines = [
     rollout.loadMs <= 2 * rollout.floorMs && rollout.loadPeakRssMb <= 1.2 * rollout.floorPeakRssMb,
     "see notes"
   )} |`,
+  `| relay, one stream of 25,000 deltas ≤ 1.5× direct | relay ${s(relay.single.relayMs)} (${fmt(relay.single.relayCpuMs / 1000, 2)} s relay CPU) vs direct ${s(relay.single.directMs)} (${fmt(
+    relay.single.relayMs / relay.single.directMs,
+    1
+  )}×) | ${verdict(relay.single.relayMs <= 1.5 * relay.single.directMs, "see notes")} |`,
+  `| relay, 200 streams × 2,000 deltas: p99 ≤ 2× direct | relay ${s(relay.concurrent.relayP99Ms)} vs direct ${s(relay.concurrent.directP99Ms)} (${fmt(
+    relay.concurrent.relayP99Ms / relay.concurrent.directP99Ms,
+    1
+  )}×; relay CPU ${fmt(relay.concurrent.relayCpuMs / 1000, 1)} s) | ${verdict(relay.concurrent.relayP99Ms <= 2 * relay.concurrent.directP99Ms, "see notes")} |`,
+  `| relay peak RSS < 250 MiB (200 streams) | ${fmt(relay.concurrent.relayPeakRssMib)} MiB | ${verdict(relay.concurrent.relayPeakRssMib < 250, "see notes")} |`,
+  `| time to first delta at 200 streams < 1 s | p99 ${s(relay.concurrent.relayFirstDeltaP99Ms)}, max ${s(relay.concurrent.relayFirstDeltaMaxMs)} (direct p99 ${s(
+    relay.concurrent.directFirstDeltaP99Ms
+  )}) | ${verdict(relay.concurrent.relayFirstDeltaMaxMs < 1000, "see notes")} |`,
+  "",
+  `Relay cases ran at load ${loadBeforeRelay}; the backend writes one chunk per socket write, one per event-loop turn, so concurrent streams interleave.`,
+  "",
+  "## Compatibility server RSS over 1,000 requests with 5 MB fields",
+  "",
+  `The built server against a downstream that answers at once; 9 in 10 requests carry a 5 MB \`model\` (refused with 400), every tenth a 5 MB message (answered and cached). Statuses: ${Object.entries(
+    serverRss.statuses
+  ).map(([code, count]) => `${count} × ${code}`).join(", ")}; ${fmt(serverRss.wallMs / 1000, 1)} s.`,
+  "",
+  "| requests | " + serverRss.samples.map((sample) => String(sample.requests)).join(" | ") + " |",
+  "| --- | " + serverRss.samples.map(() => "---").join(" | ") + " |",
+  "| RSS (MiB) | " + serverRss.samples.map((sample) => fmt(sample.rssMib)).join(" | ") + " |",
+  "",
+  `Peak RSS ${fmt(serverRss.peakRssMib)} MiB.`,
   "",
   "## Micro-benchmarks (CPU time of this process, best of 5)",
   "",
