@@ -22,6 +22,7 @@ import { parseRequestBody, requireObject } from "./request/Validate.js"
 import * as ServerConfig from "./ServerConfig.js"
 import * as SessionStore from "./SessionStore.js"
 import * as Ev from "./stream/ResponsesEvents.js"
+import { stopWith } from "./stream/StopWith.js"
 import { terminatedSse } from "./stream/Terminal.js"
 import { failedEvent, translateResponse } from "./stream/Translate.js"
 import * as TrajectoryDump from "./TrajectoryDump.js"
@@ -148,7 +149,7 @@ export const makeApp = (
           event.type === "response.completed" || event.type === "response.incomplete"
             ? Effect.ignore(sessions.save({ ...record, conversation: conversationOf(body.input, event.response.output) }))
             : Effect.void)
-      })).pipe((stream) => (stopper === undefined ? stream : Stream.interruptWhen(stream, stopper)))
+      })).pipe((stream) => (stopper === undefined ? stream : stopWith(stream, stopper)))
 
     /** The body with the stored conversation of `previous_response_id` in front of its input, or the error answer. */
     const withPrevious = (body: Record<string, unknown>) =>
