@@ -55,7 +55,7 @@ const lines = [
   `Load average (1/5/15 min) before: ${loadBefore}, after: ${loadAfter}  `,
   `Codex: ${codexBin ?? "not run (CODEX_BIN unset)"}`,
   "",
-  "The model server writes **one socket write per SSE event** (Nagle off, one event per event-loop turn), as",
+  "The model server writes **one socket write per SSE event** (Nagle off, each event written once the socket took the previous one), as",
   "providers stream. Each turn is a whole process (`node dist/tscodex.js <prompt>`, `codex exec`) under",
   "`/usr/bin/time`: wall time from spawn to exit, user + system CPU time, peak RSS; medians of",
   `${runs} runs (3 for the paused and 250,000-delta cases), the two programs' runs interleaved.`,

@@ -1,7 +1,8 @@
 /**
  * A scripted Responses server for benchmarks that streams the way real providers do: each SSE event
- * is its own write on the socket (Nagle off, one event per event-loop turn), optionally with a small
- * pause every few events. It counts the connections it accepted, and speaks HTTPS when given a key.
+ * is its own write on the socket (Nagle off, the next written once the socket took the previous
+ * one), optionally with a small pause every few events. It counts the connections it accepted, and
+ * speaks HTTPS when given a key.
  */
 import * as Http from "node:http"
 import * as Https from "node:https"
