@@ -192,9 +192,14 @@ const messageText = (value: unknown): string =>
  * `type`); a known record type with an unreadable payload becomes `Other`, so it is skipped, not fatal.
  */
 export const decodeEntry = (value: unknown): RolloutEntry | undefined => {
-  const envelope = readEnvelope(value)
-  if (envelope === undefined) return undefined
-  const { timestamp, type, payload } = envelope
+  // readEnvelope's checks, read in place: one object less for each of a long rollout's lines
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined
+  const record = value as Record<string, unknown>
+  const type = record.type
+  const stamp = record.timestamp
+  if (typeof type !== "string" || (stamp !== undefined && typeof stamp !== "string")) return undefined
+  const timestamp = stamp ?? ""
+  const payload = record.payload === undefined ? null : record.payload
   const other = (): RolloutEntry => ({ _tag: "Other", timestamp, type, payload })
   switch (type) {
     case "session_meta": {

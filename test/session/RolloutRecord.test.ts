@@ -1,6 +1,6 @@
 import { expect, it } from "@effect/vitest"
 import { Either, Schema } from "effect"
-import { Envelope, EventRead, isTypedObject, readEnvelope, ResponseItemPayload } from "../../src/session/RolloutRecord.js"
+import { decodeEntry, Envelope, EventRead, isTypedObject, readEnvelope, ResponseItemPayload } from "../../src/session/RolloutRecord.js"
 
 it("reads record envelopes by hand exactly as the envelope schema decodes them", () => {
   const values: ReadonlyArray<unknown> = [
@@ -20,6 +20,10 @@ it("reads record envelopes by hand exactly as the envelope schema decodes them",
   for (const value of values) {
     const decoded = decode(value)
     expect(readEnvelope(value), JSON.stringify(value)).toEqual(Either.isRight(decoded) ? decoded.right : undefined)
+    // decodeEntry reads the envelope in place with the same verdict
+    const entry = decodeEntry(value)
+    expect(entry === undefined, JSON.stringify(value)).toBe(Either.isLeft(decoded))
+    if (entry !== undefined && Either.isRight(decoded)) expect(entry.timestamp).toBe(decoded.right.timestamp)
   }
 })
 
