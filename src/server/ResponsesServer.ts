@@ -7,7 +7,7 @@ import * as HttpServer from "@effect/platform/HttpServer"
 import type { ServeError } from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import { Data, Duration, Effect, Either, Layer, Option, Stream } from "effect"
+import { Chunk, Data, Duration, Effect, Either, Layer, Option, Stream } from "effect"
 import { Environment } from "../config/Environment.js"
 import * as AccessLog from "./AccessLog.js"
 import * as Auth from "./Auth.js"
@@ -145,10 +145,13 @@ export const makeApp = (
           openRound: Option.match(dump, { onNone: () => round, onSome: (d) => TrajectoryDump.observe(d, round) })
         })
         if (body.store === false) return stream
-        return Stream.tap(stream, (event) =>
-          event.type === "response.completed" || event.type === "response.incomplete"
-            ? Effect.ignore(sessions.save({ ...record, conversation: conversationOf(body.input, event.response.output) }))
-            : Effect.void)
+        // the finished response is saved before the chunk holding it goes on (checked per chunk, not per event)
+        return Stream.mapChunksEffect(stream, (chunk) => {
+          const finished = Chunk.findFirst(chunk, (event) => event.type === "response.completed" || event.type === "response.incomplete")
+          if (Option.isNone(finished)) return Effect.succeed(chunk)
+          const event = finished.value as Ev.ResponseCompleted | Ev.ResponseIncomplete
+          return Effect.as(Effect.ignore(sessions.save({ ...record, conversation: conversationOf(body.input, event.response.output) })), chunk)
+        })
       })).pipe((stream) => (stopper === undefined ? stream : stopWith(stream, stopper)))
 
     /** The body with the stored conversation of `previous_response_id` in front of its input, or the error answer. */

@@ -23,7 +23,12 @@ interface Piece {
 export const terminatedSseText = <E, R>(
   events: Stream.Stream<Ev.ResponsesStreamEvent, E, R>,
   redact: (text: string) => string = (text) => text
-): Stream.Stream<string, never, R> =>
+): Stream.Stream<string, never, R> => Stream.map(terminatedPieces(events, redact), (piece) => piece.text)
+
+const terminatedPieces = <E, R>(
+  events: Stream.Stream<Ev.ResponsesStreamEvent, E, R>,
+  redact: (text: string) => string
+): Stream.Stream<Piece, never, R> =>
   Stream.suspend(() => {
     let ended = false
     const failedFrame = (message: string): string => {
@@ -59,11 +64,14 @@ export const terminatedSseText = <E, R>(
             : Stream.make<Array<Piece>>({ text: failedFrame(describeFailure(Cause.squash(cause))), terminal: true })),
       Stream.concat(Stream.suspend(() => ended ? Stream.empty : Stream.make<Array<Piece>>({ text: failedFrame(endedWithoutTerminal), terminal: true })))
     )
-    return Stream.map(pieces, (piece) => piece.text)
+    return pieces
   })
 
-/** `terminatedSseText` as bytes for an HTTP response. */
+const encoder = new TextEncoder()
+
+/** `terminatedSseText` as bytes for an HTTP response (encoded in the same stage that picks the text). */
 export const terminatedSse = <E, R>(
   events: Stream.Stream<Ev.ResponsesStreamEvent, E, R>,
-  redact?: (text: string) => string
-): Stream.Stream<Uint8Array, never, R> => Stream.encodeText(terminatedSseText(events, redact))
+  redact: (text: string) => string = (text) => text
+): Stream.Stream<Uint8Array, never, R> =>
+  Stream.mapChunks(terminatedPieces(events, redact), (chunk) => Chunk.map(chunk, (piece) => encoder.encode(piece.text)))
