@@ -10,8 +10,8 @@ import { runRelayBench } from "./relay.js"
 import { runRolloutLoadBench } from "./rolloutLoad.js"
 import { runServerRssBench } from "./serverRss.js"
 import { runSseDecodeBench } from "./sseDecode.js"
-import type { Summary } from "./support/measure.js"
-import { type CaseResult, cases, runCase } from "./turns.js"
+import { type Summary, summarize } from "./support/measure.js"
+import { type CaseResult, cases, runCase, runTurn, type TurnRun } from "./turns.js"
 
 const codexBin = process.env.CODEX_BIN !== undefined && process.env.CODEX_BIN !== "" ? process.env.CODEX_BIN : undefined
 const runs = Number(process.env.BENCH_RUNS ?? 5)
@@ -23,6 +23,10 @@ const load = () => loadavg().map((n) => n.toFixed(1)).join(" / ")
 const loadBefore = load()
 const sse = await runSseDecodeBench()
 const ok = await runCase(cases.ok, runs, codexBin)
+// the first run after an install compiles without a code cache (and writes one): the same turn with the cache off
+const uncachedRuns: Array<TurnRun> = []
+for (let i = 0; i < 3; i++) uncachedRuns.push(await runTurn("tscodex", cases.ok, { env: { TSCODEX_CODE_CACHE: "0" } }))
+const okUncached = summarize(uncachedRuns)
 const tool = await runCase(cases.tool, runs, codexBin)
 const long = await runCase(cases.long, runs, codexBin)
 const paused = await runCase(cases.longPaused, Math.min(runs, 3), codexBin)
@@ -72,7 +76,7 @@ const lines = [
   "",
   `Start-up to the first request (median): tscodex ${fmt(ok.tscodex.firstRequestMs)} ms${
     ok.codex !== undefined ? `, Codex ${fmt(ok.codex.firstRequestMs)} ms` : ""
-  }.`,
+  }. The "OK" turn without the V8 code cache (\`TSCODEX_CODE_CACHE=0\`, as the first run after an install; median of 3): ${cell(okUncached)}.`,
   "",
   "## Targets",
   "",

@@ -92,7 +92,13 @@ export interface TurnRun extends ProcessMeasure {
 export const runTurn = async (
   program: Program,
   turn: TurnCase,
-  options: { readonly codexBin?: string; readonly cli?: string; readonly tls?: { key: string; cert: string; caFile: string } } = {}
+  options: {
+    readonly codexBin?: string
+    readonly cli?: string
+    readonly tls?: { key: string; cert: string; caFile: string }
+    /** Extra environment of the benchmarked process. */
+    readonly env?: NodeJS.ProcessEnv
+  } = {}
 ): Promise<TurnRun> => {
   const server: WireServer = await startWireServer({
     script: turn.turns,
@@ -104,7 +110,7 @@ export const runTurn = async (
   const workspace = realpathSync(mkdtempSync(join(tmpdir(), "tscodex-bench-ws-")))
   try {
     const tlsEnv = options.tls !== undefined ? { SSL_CERT_FILE: options.tls.caFile } : {}
-    const env = baseEnv(home, tlsEnv)
+    const env = baseEnv(home, { ...tlsEnv, ...options.env })
     let started = 0
     const measured =
       program === "tscodex"
