@@ -11,16 +11,16 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { Duration, Effect, Either, FiberRef, Layer, Option } from "effect"
 import * as Http from "node:http"
 import type * as Net from "node:net"
-import { Readable } from "node:stream"
 import * as Tls from "node:tls"
 import { Environment } from "../../config/Environment.js"
 import { authority, ConnectTimeout, type Endpoint, open } from "./connect.js"
 import * as Pool from "./pool.js"
 import * as Proxy from "./proxy.js"
+import { type BodyEntry, WireResponse } from "./wireResponse.js"
 
 /** How long establishing a connection may take (TCP, proxy tunnel, TLS); none by default. */
 export const currentConnectTimeout: FiberRef.FiberRef<Option.Option<Duration.Duration>> = FiberRef.unsafeMake(
@@ -79,46 +79,19 @@ const bodyBytes = (request: HttpClientRequest.HttpClientRequest): Uint8Array | s
 }
 
 /** The bodies of this client's responses, by request, for `nodeBody`. */
-const bodies = new WeakMap<HttpClientRequest.HttpClientRequest, { readonly incoming: Http.IncomingMessage; taken: boolean }>()
+const bodies = new WeakMap<HttpClientRequest.HttpClientRequest, BodyEntry>()
 
-/**
- * A web stream over the body that touches `incoming` only once read: until then the body can be
- * read straight from the socket with `nodeBody` instead.
- */
-const lazyWebBody = (incoming: Http.IncomingMessage, onTaken: () => void): ReadableStream<Uint8Array> => {
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined
-  return new ReadableStream<Uint8Array>(
-    {
-      pull: async (controller) => {
-        if (reader === undefined) {
-          onTaken()
-          reader = (Readable.toWeb(incoming) as ReadableStream<Uint8Array>).getReader()
-        }
-        const { done, value } = await reader.read()
-        if (done) controller.close()
-        else controller.enqueue(value)
-      },
-      cancel: (reason) => (reader !== undefined ? reader.cancel(reason) : void incoming.destroy())
-    },
-    { highWaterMark: 0 }
-  )
-}
-
-const toWebResponse = (request: HttpClientRequest.HttpClientRequest, incoming: Http.IncomingMessage): Response => {
-  const headers = new Headers()
-  for (const [name, value] of Object.entries(incoming.headers)) {
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v)
-    else if (value !== undefined) headers.set(name, value)
-  }
+/** The response of `incoming`: its body is read by the response's readers or, untouched, by `nodeBody`. */
+const toResponse = (request: HttpClientRequest.HttpClientRequest, incoming: Http.IncomingMessage): WireResponse => {
   const status = incoming.statusCode ?? 500
-  const noBody = status === 204 || status === 205 || status === 304
-  if (noBody) {
+  const entry: BodyEntry = { incoming, taken: false }
+  if (status === 204 || status === 205 || status === 304) {
     incoming.resume()
-    return new Response(null, { status, headers })
+    entry.taken = true
+    return new WireResponse(request, entry, true)
   }
-  const entry = { incoming, taken: false }
   bodies.set(request, entry)
-  return new Response(lazyWebBody(incoming, () => (entry.taken = true)), { status, headers })
+  return new WireResponse(request, entry, false)
 }
 
 /** A response body read straight from the socket, event by event (see `nodeBody`). */
@@ -324,7 +297,7 @@ const exchange = (
       // a late error (the body breaking off) is read from the response; this keeps it handled
       current.on("error", () => {})
       try {
-        resume(Effect.succeed(HttpClientResponse.fromWeb(request, toWebResponse(request, incoming))))
+        resume(Effect.succeed(toResponse(request, incoming)))
       } catch (cause) {
         incoming.destroy()
         fail(cause)
