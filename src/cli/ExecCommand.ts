@@ -10,7 +10,7 @@ import type * as RunFlags from "./args/RunFlags.js"
 import { changeDirectory, runExec, stderrBlocks, stderrProgress } from "./ExecMode.js"
 import { processStdin } from "./PromptInput.js"
 import * as RootCommand from "./RootCommand.js"
-import * as HumanProgress from "./exec/HumanProgress.js"
+import * as HumanProgress from "./progress/HumanProgress.js"
 
 /** One turn with the given prompt words and flags (the root command, and `resume` with a prompt). */
 export const runOneShot = (
@@ -53,7 +53,7 @@ export const runOneShot = (
 /** `--progress codex`: the sectioned view of `tscodex exec`, loaded only when asked for. */
 const codexView = (flags: RunFlags.RunFlags) =>
   Effect.gen(function* () {
-    const HumanProgress = yield* Effect.promise(() => import("./exec/HumanProgress.js"))
+    const HumanProgress = yield* Effect.promise(() => import("./progress/HumanProgress.js"))
     const env = yield* Environment.Environment
     const color = HumanProgress.useColor(flags.color, process.stderr.isTTY === true, env.get("NO_COLOR"))
     return HumanProgress.make({ cwd: process.cwd(), shell: env.get("SHELL") || "/bin/bash", color })

@@ -6,7 +6,7 @@ import * as TurnStream from "../agent/TurnStream.js"
 import { type AgentEvent, turnResultJson } from "../protocol/AgentEvent.js"
 import { dataUrl, mimeTypeOf } from "../tools/ViewImage.js"
 import { CliError } from "./CliError.js"
-import { formatProgress } from "./ProgressView.js"
+import { formatProgress } from "./progress/ProgressView.js"
 import { resolvePrompt, type Stdin } from "./PromptInput.js"
 
 export interface ExecOptions {

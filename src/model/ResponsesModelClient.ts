@@ -13,14 +13,14 @@ import { lenientText } from "../protocol/ResponsesWire.js"
 import { ModelClient } from "./ModelClient.js"
 import { ApiError, type ModelError, RetryableStreamError, StreamIdleTimeout } from "./ModelError.js"
 import * as UserAgent from "./UserAgent.js"
-import * as ErrorText from "./internal/errorText.js"
-import * as Request from "./internal/request.js"
-import { TransportConfigError } from "./internal/proxy.js"
-import { readBody } from "./internal/bodyReader.js"
-import * as WireHttpClient from "./internal/wireHttpClient.js"
+import * as ErrorText from "./errorText.js"
+import * as Request from "./request.js"
+import { TransportConfigError } from "./proxy.js"
+import { readBody } from "./bodyReader.js"
+import * as WireHttpClient from "./wireHttpClient.js"
 import { type Offer, requestRetry, retryingAttempts } from "./retry.js"
 
-export { modelsHeaders, modelsUrl, responsesBody, responsesHeaders, responsesUrl } from "./internal/request.js"
+export { modelsHeaders, modelsUrl, responsesBody, responsesHeaders, responsesUrl } from "./request.js"
 
 /** Everything one client needs. */
 export interface Options {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { formatProgress, formatToolLine, truncate } from "../../src/cli/ProgressView.js"
+import { formatProgress, formatToolLine, truncate } from "../../src/cli/progress/ProgressView.js"
 import { AgentEvent } from "../../src/protocol/AgentEvent.js"
 import { toolCall, toolResult } from "../../src/protocol/Items.js"
 

@@ -3,7 +3,7 @@ import { Effect, Either } from "effect"
 import * as NodePath from "node:path"
 import * as ConfigLoader from "../../src/config/ConfigLoader.js"
 import { Environment } from "../../src/config/Environment.js"
-import { apiKey, responsesUrl } from "../../src/model/internal/request.js"
+import { apiKey, responsesUrl } from "../../src/model/request.js"
 import { withHome } from "./support.js"
 
 const load = (home: string, options: Omit<ConfigLoader.LoadOptions, "configPath"> = {}) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration } from "effect"
-import * as ErrorText from "../../src/model/internal/errorText.js"
+import * as ErrorText from "../../src/model/errorText.js"
 
 const ctx: ErrorText.RequestContext = {
   providerName: "demo",

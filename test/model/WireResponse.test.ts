@@ -5,7 +5,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Stream } from "effect"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
-import * as WireHttpClient from "../../src/model/internal/wireHttpClient.js"
+import * as WireHttpClient from "../../src/model/wireHttpClient.js"
 
 const server = Effect.acquireRelease(
   Effect.async<{ readonly url: string; readonly close: () => void }>((resume) => {

@@ -1,7 +1,7 @@
 /** RunFlags: what the shared options of the prompt-taking commands mean for a run (config file, overrides, directory, output). */
 import { Either } from "effect"
 import * as ConfigOverrides from "../../config/ConfigOverrides.js"
-import { UsageError } from "../CliError.js"
+import { UsageError } from "./UsageError.js"
 import type { CompatFlags } from "../../stack/CompatServer.js"
 import * as ArgParser from "./ArgParser.js"
 

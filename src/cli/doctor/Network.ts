@@ -3,10 +3,10 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import { Context, Data, Effect, Layer } from "effect"
 import * as Dns from "node:dns"
 import { Environment } from "../../config/Environment.js"
-import { type Endpoint, open } from "../../model/internal/connect.js"
-import { caBundleLocation, loadTrust } from "../../model/internal/wireHttpClient.js"
+import { type Endpoint, open } from "../../model/connect.js"
+import { caBundleLocation, loadTrust } from "../../model/wireHttpClient.js"
 
-export type { Endpoint } from "../../model/internal/connect.js"
+export type { Endpoint } from "../../model/connect.js"
 
 /** A lookup or connection that did not work; `message` is what the report shows. */
 export class NetworkError extends Data.TaggedError("NetworkError")<{ readonly message: string }> {}

@@ -1,7 +1,7 @@
 /** ProxyMap: the proxy variables that matter for a URL, shown without credentials. */
 import { Either } from "effect"
 import type { Environment } from "../../config/Environment.js"
-import * as Proxy from "../../model/internal/proxy.js"
+import * as Proxy from "../../model/proxy.js"
 
 const SUFFIX = "_proxy"
 

@@ -17,7 +17,7 @@ import { changeDirectory, runTurn, stderrBlocks, stderrProgress } from "../ExecM
 import { processStdin, type Stdin } from "../PromptInput.js"
 import * as RootCommand from "../RootCommand.js"
 import * as GitCheck from "./GitCheck.js"
-import * as HumanProgress from "./HumanProgress.js"
+import * as HumanProgress from "../progress/HumanProgress.js"
 import * as JsonlEvents from "./JsonlEvents.js"
 
 /** Prints a clap-style usage error and ends with status 2. */

@@ -1,6 +1,6 @@
 /** JsonlEvents: agent events turned into the JSONL thread events `codex exec --json` prints (thread, turn and item events). */
 import type { AgentEvent } from "../../protocol/AgentEvent.js"
-import * as ExecItems from "./ExecItems.js"
+import * as ExecItems from "../progress/ExecItems.js"
 
 /** One JSONL line, before printing (see `formatLine`). */
 export type ThreadEvent = Readonly<Record<string, unknown>>

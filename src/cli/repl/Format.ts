@@ -1,6 +1,6 @@
 /** Format: pure text of the interactive view (prompts, error blocks, history listings, previews). */
 import type { Turn } from "../../session/SessionHistory.js"
-import { truncate } from "../ProgressView.js"
+import { truncate } from "../progress/ProgressView.js"
 
 /** One write to the terminal: a whole line, or raw text (stream pieces, spinner frames). */
 export type Output = { readonly _tag: "Line"; readonly text: string } | { readonly _tag: "Raw"; readonly text: string }

@@ -15,7 +15,7 @@ import {
   truncate,
   webLine,
   withNicknames
-} from "../ProgressView.js"
+} from "../progress/ProgressView.js"
 import { type ColorKind, colorize, toolLineKind } from "./Colors.js"
 import { basePrompt, errorBlock, historyLines, type Output, preview } from "./Format.js"
 import { makeSpinner, promptFrame, type Spinner } from "./Spinner.js"

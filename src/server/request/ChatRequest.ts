@@ -5,9 +5,9 @@ import { customToolNames, type CustomToolOptions } from "./CustomTools.js"
 import * as PayloadProcessors from "./PayloadProcessors.js"
 import type { TranslateError, UnsupportedFeature } from "./RequestErrors.js"
 import { checkHeader, requireObject } from "./Validate.js"
-import { TOOL_SEARCH_NAME, translateInput } from "./internal/inputItems.js"
-import { loadedToolDefinitions, translateTools, translateToolChoice } from "./internal/tools.js"
-import { isPositiveInteger, text } from "./internal/values.js"
+import { TOOL_SEARCH_NAME, translateInput } from "./ChatInputItems.js"
+import { loadedToolDefinitions, translateTools, translateToolChoice } from "./ChatTools.js"
+import { isPositiveInteger, text } from "./Values.js"
 
 export { TOOL_SEARCH_NAME }
 

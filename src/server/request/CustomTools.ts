@@ -1,7 +1,7 @@
 /** CustomTools: freeform (custom) tools exposed to a chat backend as function tools taking one `input` string. */
 import { compactJson, spacedJson } from "../../protocol/Items.js"
 import type { ChatTool } from "../../protocol/ChatWire.js"
-import { isRecord, text } from "./internal/values.js"
+import { isRecord, text } from "./Values.js"
 
 /** The tool whose description is replaced by a self-contained explanation of the patch format. */
 export const APPLY_PATCH_NAME = "apply_patch"

@@ -10,7 +10,7 @@ import type {
   ToolUseBlock
 } from "../../protocol/MessagesWire.js"
 import { MessagesRequestError } from "./RequestErrors.js"
-import { isPositiveInteger, isRecord, isTruthy, quoted, text, type JsonRecord } from "./internal/values.js"
+import { isPositiveInteger, isRecord, isTruthy, quoted, text, type JsonRecord } from "./Values.js"
 
 /** The output token limit used when the request sets none (Messages backends require one). */
 export const DEFAULT_MAX_TOKENS = 32000

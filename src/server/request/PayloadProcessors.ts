@@ -2,7 +2,7 @@
 import { Context, Effect, Either, Layer, Ref } from "effect"
 import type { ChatRequest } from "../../protocol/ChatWire.js"
 import { PayloadProcessorError } from "./RequestErrors.js"
-import { isRecord } from "./internal/values.js"
+import { isRecord } from "./Values.js"
 
 /** A rewrite of a (deep-copied) request; it may mutate its argument and must return a request object. */
 export type PayloadProcessor = (request: Record<string, unknown>) => unknown

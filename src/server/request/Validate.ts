@@ -1,7 +1,7 @@
 /** Validate: the checks an inbound `/responses` body passes before anything is translated. */
 import { Either } from "effect"
 import { InvalidRequest, UnsupportedFeature } from "./RequestErrors.js"
-import { isRecord, text } from "./internal/values.js"
+import { isRecord, text } from "./Values.js"
 
 /** Parse the raw body text; the message keeps the parser's own explanation. */
 export const parseRequestBody = (body: string): Either.Either<unknown, InvalidRequest> => {

@@ -1,6 +1,6 @@
 /** WebSearchTool: the declaration of the mock `web_search` tool the compatibility server offers downstream. */
 import type { ChatTool } from "../../protocol/ChatWire.js"
-import { isRecord } from "./internal/values.js"
+import { isRecord } from "./Values.js"
 
 /** The mock tool's description; it is also how the mock is told apart from a user tool of the same name. */
 export const MOCK_WEB_SEARCH_DESCRIPTION = "Mock web search tool for Responses compatibility. Returns empty results."

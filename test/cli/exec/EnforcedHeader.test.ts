@@ -2,7 +2,7 @@
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import * as HumanProgress from "../../../src/cli/exec/HumanProgress.js"
+import * as HumanProgress from "../../../src/cli/progress/HumanProgress.js"
 import { userMessage } from "../../../src/protocol/Items.js"
 import * as Approvals from "../../../src/sandbox/Approvals.js"
 import * as Sandbox from "../../../src/sandbox/Sandbox.js"

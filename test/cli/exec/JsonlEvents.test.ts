@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { AgentEvent } from "../../../src/protocol/AgentEvent.js"
 import type { ToolCall, ToolResult } from "../../../src/protocol/Items.js"
-import * as HumanProgress from "../../../src/cli/exec/HumanProgress.js"
+import * as HumanProgress from "../../../src/cli/progress/HumanProgress.js"
 import * as JsonlEvents from "../../../src/cli/exec/JsonlEvents.js"
 
 const call = (callId: string, name: string, args: unknown): ToolCall =>

@@ -6,7 +6,7 @@ import { Deferred, Effect, Either, Fiber, Stream, TestClock } from "effect"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import * as Environment from "../../../src/config/Environment.js"
-import * as WireHttpClient from "../../../src/model/internal/wireHttpClient.js"
+import * as WireHttpClient from "../../../src/model/wireHttpClient.js"
 import * as Downstream from "../../../src/server/Downstream.js"
 import * as ServerConfig from "../../../src/server/ServerConfig.js"
 

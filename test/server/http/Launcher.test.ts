@@ -2,7 +2,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Either, Exit, Layer, Scope, Stream } from "effect"
 import * as Environment from "../../../src/config/Environment.js"
-import * as WireHttpClient from "../../../src/model/internal/wireHttpClient.js"
+import * as WireHttpClient from "../../../src/model/wireHttpClient.js"
 import { toolCall, toolResult, userMessage as userItem } from "../../../src/protocol/Items.js"
 import type { ToolSpec } from "../../../src/protocol/Prompt.js"
 import type { ModelEvent } from "../../../src/protocol/ModelEvent.js"

@@ -1,10 +1,10 @@
 /** @internal Responses `input` items -> chat messages, folding consecutive assistant-side items into one message. */
 import { Either } from "effect"
-import { compactJson, spacedJson } from "../../../protocol/Items.js"
-import type { ChatMessage, ChatToolCall } from "../../../protocol/ChatWire.js"
-import { customCallArguments } from "../CustomTools.js"
-import { UnsupportedFeature } from "../RequestErrors.js"
-import { isFalsy, isRecord, quoted, text, type JsonRecord } from "./values.js"
+import { compactJson, spacedJson } from "../../protocol/Items.js"
+import type { ChatMessage, ChatToolCall } from "../../protocol/ChatWire.js"
+import { customCallArguments } from "./CustomTools.js"
+import { UnsupportedFeature } from "./RequestErrors.js"
+import { isFalsy, isRecord, quoted, text, type JsonRecord } from "./Values.js"
 
 const MESSAGE_ROLES = new Set(["developer", "user", "assistant", "system"])
 const TEXT_PARTS = new Set(["input_text", "output_text"])

@@ -1,11 +1,11 @@
 /** CodeMode: the `exec` tool (raw JavaScript run in a Node cell) and the `wait` tool (more output from a yielded cell). */
 import type * as CommandExecutor from "@effect/platform/CommandExecutor"
 import { Effect, Schema, type Scope } from "effect"
-import { Environment } from "../config/Environment.js"
-import * as CodeModeManager from "./codeMode/CodeModeManager.js"
-import * as Pragma from "./codeMode/Pragma.js"
-import { IntLike, OptionalIntLike, TextLike, Truthy } from "./Coercion.js"
-import * as Tool from "./Tool.js"
+import { Environment } from "../../config/Environment.js"
+import * as CodeModeManager from "./CodeModeManager.js"
+import * as Pragma from "./Pragma.js"
+import { IntLike, OptionalIntLike, TextLike, Truthy } from "../Coercion.js"
+import * as Tool from "../Tool.js"
 
 export const EXEC = "exec"
 export const WAIT = "wait"

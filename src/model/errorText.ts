@@ -1,7 +1,7 @@
 /** @internal The multi-line texts of model stream failures, and how each failure is classified. */
 import { Duration } from "effect"
-import { isContextLengthText } from "../ContextLength.js"
-import { lenientText } from "../../protocol/ResponsesWire.js"
+import { isContextLengthText } from "./ContextLength.js"
+import { lenientText } from "../protocol/ResponsesWire.js"
 import {
   ApiError,
   ContextLengthExceeded,
@@ -10,7 +10,7 @@ import {
   ModelOutputInvalid,
   QuotaExceeded,
   RetryableStreamError
-} from "../ModelError.js"
+} from "./ModelError.js"
 
 /** Who was asked what: the base details of every structured message. */
 export interface RequestContext {

@@ -1,11 +1,11 @@
 /** @internal Responses tool definitions and `tool_choice` -> their chat equivalents. */
 import { Either } from "effect"
-import type { ChatTool, ChatToolChoice } from "../../../protocol/ChatWire.js"
-import { customToolDefinition, type CustomToolOptions } from "../CustomTools.js"
-import { UnsupportedFeature } from "../RequestErrors.js"
-import { mockWebSearchTool } from "../WebSearchTool.js"
-import { TOOL_SEARCH_NAME } from "./inputItems.js"
-import { isFalsy, isRecord, isTruthy, quoted, text, type JsonRecord } from "./values.js"
+import type { ChatTool, ChatToolChoice } from "../../protocol/ChatWire.js"
+import { customToolDefinition, type CustomToolOptions } from "./CustomTools.js"
+import { UnsupportedFeature } from "./RequestErrors.js"
+import { mockWebSearchTool } from "./WebSearchTool.js"
+import { TOOL_SEARCH_NAME } from "./ChatInputItems.js"
+import { isFalsy, isRecord, isTruthy, quoted, text, type JsonRecord } from "./Values.js"
 
 const fail = (message: string) => Either.left(new UnsupportedFeature({ message }))
 

@@ -5,9 +5,9 @@
  */
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { Effect, Option, Stream } from "effect"
-import type { ModelEvent } from "../../protocol/ModelEvent.js"
-import type { ModelError } from "../ModelError.js"
-import { makeFramer } from "../Sse.js"
+import type { ModelEvent } from "../protocol/ModelEvent.js"
+import type { ModelError } from "./ModelError.js"
+import { makeFramer } from "./Sse.js"
 import type { Diagnostics, RequestContext } from "./errorText.js"
 import { makeResponseParser, type Step } from "./responseParser.js"
 import { nodeBody } from "./wireHttpClient.js"

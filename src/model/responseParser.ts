@@ -5,8 +5,8 @@ import {
   type ModelOutputItem,
   reasoningItem,
   toolCall
-} from "../../protocol/Items.js"
-import { ModelEvent, type Usage, type WebSearchAction } from "../../protocol/ModelEvent.js"
+} from "../protocol/Items.js"
+import { ModelEvent, type Usage, type WebSearchAction } from "../protocol/ModelEvent.js"
 import {
   decodeOutputItem,
   decodeResponsesEvent,
@@ -15,9 +15,9 @@ import {
   type OutputItem,
   type ResponsesEvent,
   textDelta
-} from "../../protocol/ResponsesWire.js"
-import { IncompleteResponse, type ModelError, ModelOutputInvalid, RetryableStreamError } from "../ModelError.js"
-import type { SseEvent } from "../Sse.js"
+} from "../protocol/ResponsesWire.js"
+import { IncompleteResponse, type ModelError, ModelOutputInvalid, RetryableStreamError } from "./ModelError.js"
+import type { SseEvent } from "./Sse.js"
 import {
   classifyFailed,
   type Diagnostics,

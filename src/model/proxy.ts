@@ -17,7 +17,7 @@
  */
 import { Data, Either } from "effect"
 import * as Net from "node:net"
-import type { Environment } from "../../config/Environment.js"
+import type { Environment } from "../config/Environment.js"
 
 /** A transport setting in the environment that cannot be used as it is. Never worth a retry. */
 export class TransportConfigError extends Data.TaggedError("TransportConfigError")<{ readonly message: string }> {}

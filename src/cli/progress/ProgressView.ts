@@ -1,8 +1,8 @@
 /** ProgressView: pure one-line descriptions of agent events and tool calls, shared by exec progress and the REPL. */
-import type { AgentEvent } from "../protocol/AgentEvent.js"
-import type { ToolCall, ToolResult } from "../protocol/Items.js"
-import { compactJson, toolResultText } from "../protocol/Items.js"
-import type { WebSearchAction } from "../protocol/ModelEvent.js"
+import type { AgentEvent } from "../../protocol/AgentEvent.js"
+import type { ToolCall, ToolResult } from "../../protocol/Items.js"
+import { compactJson, toolResultText } from "../../protocol/Items.js"
+import type { WebSearchAction } from "../../protocol/ModelEvent.js"
 
 /** Whitespace collapsed, cut to `limit` characters with `...` when longer. */
 export const truncate = (text: string, limit: number): string => {

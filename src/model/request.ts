@@ -1,11 +1,11 @@
 /** @internal The pieces of a Responses request: URLs, headers and body. */
 import { Either } from "effect"
-import type { ProviderInfo } from "../../config/CodexConfig.js"
-import type { Environment } from "../../config/Environment.js"
-import { asciiJson, toResponsesInput } from "../../protocol/Items.js"
-import { type Prompt, serializeToolSpec } from "../../protocol/Prompt.js"
-import type { ResponsesRequest, TextOptions } from "../../protocol/ResponsesWire.js"
-import { InvalidPrompt, MissingApiKey } from "../ModelError.js"
+import type { ProviderInfo } from "../config/CodexConfig.js"
+import type { Environment } from "../config/Environment.js"
+import { asciiJson, toResponsesInput } from "../protocol/Items.js"
+import { type Prompt, serializeToolSpec } from "../protocol/Prompt.js"
+import type { ResponsesRequest, TextOptions } from "../protocol/ResponsesWire.js"
+import { InvalidPrompt, MissingApiKey } from "./ModelError.js"
 
 /** `text`: the verbosity and, with an output schema, the strict `json_schema` format Codex sends. */
 const textControls = (verbosity: string | undefined, schema: unknown): { readonly text?: typeof TextOptions.Type } => {

@@ -4,7 +4,7 @@ import type { ModelOutputItem, ToolCall, ToolResult } from "../../protocol/Items
 import type { WebSearchAction } from "../../protocol/ModelEvent.js"
 import { toolResultText } from "../../protocol/Items.js"
 import { shellJoin } from "../../tools/unifiedExec/OutputText.js"
-import { asRecord, planItems } from "../ProgressView.js"
+import { asRecord, planItems } from "./ProgressView.js"
 import { shellArgv } from "../../tools/unifiedExec/UnifiedExecManager.js"
 
 const record = asRecord

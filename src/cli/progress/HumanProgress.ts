@@ -6,7 +6,7 @@ import * as Approvals from "../../sandbox/Approvals.js"
 import * as Sandbox from "../../sandbox/Sandbox.js"
 import type { AgentEvent } from "../../protocol/AgentEvent.js"
 import { VERSION } from "../../stack/Version.js"
-import { reconnectingText } from "../ProgressView.js"
+import { reconnectingText } from "./ProgressView.js"
 import * as ExecItems from "./ExecItems.js"
 
 /** Colour when asked (`always`), or on a terminal unless `NO_COLOR` is set (`auto`). */
