@@ -5,6 +5,7 @@ import * as NodeContext from "@effect/platform-node/NodeContext"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Schedule } from "effect"
 import * as NodeFs from "node:fs"
+import { bubblewrap } from "../support/Bubblewrap.js"
 import { CLI_PATH } from "../support/Cli.js"
 import { awaitGone, isAlive } from "../support/Processes.js"
 import { inputOf, jsonLines, KEY_VARIABLE, setup } from "./support.js"
@@ -71,3 +72,46 @@ describe("Ctrl-C in one-shot mode", () => {
       expect(sent).toEqual([{ type: "function_call_output", call_id: "call_sleep", output: recorded?.output }])
     }).pipe(Effect.provide(NodeContext.layer)), 60_000)
 })
+
+/** Ctrl-C while a command that ignores SIGTERM runs under `-s <mode>`: it is gone all the same. */
+const stubbornCommand = (mode: string) =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const marks = NodeFs.realpathSync(yield* fs.makeTempDirectoryScoped({ prefix: "tscodex-sigint-" }))
+    const startedFile = `${marks}/started`
+    // the loop's argv names it, since a sandboxed shell's $$ is a pid of its own namespace
+    const script = "trap '' TERM; while :; do sleep 0.05; done"
+    const argv = ["bash", "-c", script, `stubborn-${process.pid}`]
+    const h = yield* setup([
+      {
+        type: "function_calls",
+        calls: [{ name: "exec_command", call_id: "call_stubborn", arguments: { cmd: `echo started > '${startedFile}'; exec bash -c "${script}" stubborn-${process.pid}`, yield_time_ms: 60000 } }]
+      }
+    ])
+    yield* Effect.addFinalizer(() => Effect.sync(() => pidsRunning(argv).forEach((pid) => process.kill(pid, "SIGKILL"))))
+    const command = Command.make(process.execPath, CLI_PATH, "-s", mode, "run it").pipe(
+      Command.env({ PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/nonexistent-home", CODEX_HOME: h.home, [KEY_VARIABLE]: "k", SHELL: "/bin/bash" }),
+      Command.workingDirectory(h.workspace)
+    )
+    const proc = yield* Command.start(command)
+    yield* until(() => pidsRunning(argv).length === 1, "the command to start")
+    const [stubborn] = pidsRunning(argv)
+    yield* proc.kill("SIGINT")
+    expect(Number(yield* proc.exitCode)).toBe(130)
+    expect(yield* awaitGone(stubborn!)).toBe(true)
+    const [rollout] = yield* h.rollouts
+    const payloads = jsonLines(readText(rollout!)).map((r) => r.payload as Record<string, unknown>)
+    const recorded = payloads.find((p) => p.type === "function_call_output" && p.call_id === "call_stubborn")
+    expect(String(recorded?.output)).toMatch(/aborted by user$/)
+  }).pipe(Effect.provide(NodeContext.layer))
+
+describe("Ctrl-C in one-shot mode, a command ignoring SIGTERM", () => {
+  it.scopedLive("without a sandbox it gets SIGKILL after the grace time", () => stubbornCommand("danger-full-access"), 60_000)
+})
+
+describe.skipIf(!("bwrap" in bubblewrap))(
+  `Ctrl-C in one-shot mode, a sandboxed command ignoring SIGTERM${"skip" in bubblewrap ? ` (skipped: ${bubblewrap.skip})` : ""}`,
+  () => {
+    it.scopedLive("inside bubblewrap it goes with the sandbox", () => stubbornCommand("workspace-write"), 60_000)
+  }
+)
