@@ -7,22 +7,10 @@ import { Effect, Schedule } from "effect"
 import * as NodeFs from "node:fs"
 import { bubblewrap } from "../support/Bubblewrap.js"
 import { CLI_PATH } from "../support/Cli.js"
-import { awaitGone, isAlive } from "../support/Processes.js"
+import { awaitGone, pidsRunning } from "../support/Processes.js"
 import { inputOf, jsonLines, KEY_VARIABLE, setup } from "./support.js"
 
 const readText = (path: string) => (NodeFs.existsSync(path) ? NodeFs.readFileSync(path, "utf8") : "")
-
-/** Host pids of live processes whose command line is exactly `argv`. */
-const pidsRunning = (argv: ReadonlyArray<string>): ReadonlyArray<number> =>
-  NodeFs.readdirSync("/proc").flatMap((name) => {
-    if (!/^\d+$/.test(name)) return []
-    try {
-      const cmdline = NodeFs.readFileSync(`/proc/${name}/cmdline`, "utf8")
-      return cmdline === `${argv.join("\0")}\0` && isAlive(Number(name)) ? [Number(name)] : []
-    } catch {
-      return []
-    }
-  })
 
 /** Polls (50 ms apart, about 15 s at most) until `check` holds. */
 const until = (check: () => boolean, what: string) =>

@@ -25,6 +25,21 @@ export const awaitGone = (pid: number) =>
     Effect.orElseSucceed(() => false)
   )
 
+/**
+ * Host pids of live processes whose command line is exactly `argv` (a pid written by the command
+ * itself may be one of a sandbox's pid namespace, so tests find their processes by argv).
+ */
+export const pidsRunning = (argv: ReadonlyArray<string>): ReadonlyArray<number> =>
+  NodeFs.readdirSync("/proc").flatMap((name) => {
+    if (!/^\d+$/.test(name)) return []
+    try {
+      const cmdline = NodeFs.readFileSync(`/proc/${name}/cmdline`, "utf8")
+      return cmdline === `${argv.join("\0")}\0` && isAlive(Number(name)) ? [Number(name)] : []
+    } catch {
+      return []
+    }
+  })
+
 /** A child process started by `startProcess`, with what it has printed so far and its exit. */
 export interface StartedProcess {
   readonly child: ChildProcess

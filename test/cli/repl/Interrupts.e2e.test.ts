@@ -5,26 +5,12 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as NodeFs from "node:fs"
 import { CLI_PATH } from "../../support/Cli.js"
-import { awaitGone, isAlive } from "../../support/Processes.js"
+import { awaitGone, pidsRunning } from "../../support/Processes.js"
 import * as Tmux from "../../support/Tmux.js"
 import { inputOf, jsonLines, KEY_VARIABLE, setup } from "../../e2e/support.js"
 
 const readText = (path: string) => (NodeFs.existsSync(path) ? NodeFs.readFileSync(path, "utf8") : "")
 
-/**
- * Host pids of live processes whose command line is exactly `argv` (a pid written by the command
- * itself may be one of a sandbox's pid namespace).
- */
-const pidsRunning = (argv: ReadonlyArray<string>): ReadonlyArray<number> =>
-  NodeFs.readdirSync("/proc").flatMap((name) => {
-    if (!/^\d+$/.test(name)) return []
-    try {
-      const cmdline = NodeFs.readFileSync(`/proc/${name}/cmdline`, "utf8")
-      return cmdline === `${argv.join("\0")}\0` && isAlive(Number(name)) ? [Number(name)] : []
-    } catch {
-      return []
-    }
-  })
 
 /** The CLI in the workspace, then its exit status, then a pause so the screen stays to be read. */
 const cliCommand = (h: { readonly home: string; readonly workspace: string; readonly configPath: string }) =>
