@@ -2,6 +2,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Fiber, Stream, TestClock } from "effect"
 import { stopWhen } from "../../../src/server/ResponsesServer.js"
+import { stopWith } from "../../../src/server/stream/StopWith.js"
 import * as Ev from "../../../src/server/stream/ResponsesEvents.js"
 import { terminatedSseText } from "../../../src/server/stream/Terminal.js"
 import { dataLines } from "./support.js"
@@ -49,11 +50,11 @@ describe("terminatedSseText", () => {
     }))
 })
 
-describe("request deadline", () => {
+describe("request deadline, as the server applies it (stopWith)", () => {
   it.effect("a stream still running at the deadline ends with response.failed naming it", () =>
     Effect.gen(function* () {
       const stopper = stopWhen(30, undefined)!
-      const fiber = yield* Effect.fork(run(Stream.make(created).pipe(Stream.concat(Stream.never), Stream.interruptWhen(stopper))))
+      const fiber = yield* Effect.fork(run(stopWith(Stream.make(created).pipe(Stream.concat(Stream.never)), stopper)))
       yield* TestClock.adjust("29 seconds")
       expect(fiber.unsafePoll()).toBeNull()
       yield* TestClock.adjust("1 second")
