@@ -36,7 +36,7 @@ const program = Effect.gen(function* () {
   const binaries = PgServer.findBinaries()
   if (!("bin" in binaries)) return yield* Effect.dieMessage(binaries.missing)
   const server = yield* FakeResponsesServer.make([{ type: "message", text: "ok", usage: { input_tokens: 10, output_tokens: 1, total_tokens: 11 }, times: 1_000_000 }])
-  const pg = yield* PgServer.start(binaries.bin)
+  const pg = yield* PgServer.start(binaries)
   const work = NodeFs.mkdtempSync("/tmp/tscodex-soak-")
   yield* Effect.addFinalizer(() => Effect.sync(() => NodeFs.rmSync(work, { recursive: true, force: true })))
   NodeFs.writeFileSync(`${work}/config.toml`, `model = "gpt-5.5"\nmodel_provider = "fake"\n[model_providers.fake]\nname = "Fake"\nbase_url = "${server.url}"\nenv_key = "SOAK_KEY"\n`)

@@ -37,7 +37,7 @@ describe("tscodex batch --cluster with tscodex runner", () => {
   it.skipIf(skipReason !== undefined)(`three runners, one killed mid-batch: every task finishes exactly once${skipReason === undefined ? "" : ` (skipped: ${skipReason})`}`, () =>
     Effect.gen(function* () {
       const fs = yield* FileSystem.FileSystem
-      const pg = yield* PgServer.start((binaries as { bin: string }).bin)
+      const pg = yield* PgServer.start(binaries as { bin: string; runuser?: string })
       const h = yield* setup()
       yield* writeTasks(`${h.work}/tasks.jsonl`, TASKS)
       const start = (args: ReadonlyArray<string>) =>

@@ -9,13 +9,22 @@ import * as NodeNet from "node:net"
 import * as NodeOs from "node:os"
 import * as NodePath from "node:path"
 
-/** The folder holding initdb and pg_ctl, or why there is none. */
-export const findBinaries = (): { readonly bin: string } | { readonly missing: string } => {
+/** `runuser`, which root needs to start the server as `postgres`: on PATH or in the sbin folders a short PATH leaves out. */
+const findRunuser = (): string | undefined =>
+  [...(process.env.PATH ?? "").split(":").filter((dir) => dir !== ""), "/usr/sbin", "/sbin"]
+    .map((dir) => NodePath.join(dir, "runuser"))
+    .find((candidate) => NodeFs.existsSync(candidate))
+
+/** The folder holding initdb and pg_ctl (and, as root, the runuser program), or why there is none. */
+export const findBinaries = (): { readonly bin: string; readonly runuser?: string } | { readonly missing: string } => {
   const root = "/usr/lib/postgresql"
   const versions = NodeFs.existsSync(root) ? NodeFs.readdirSync(root).sort((a, b) => Number(b) - Number(a)) : []
   for (const version of versions) {
     const bin = NodePath.join(root, version, "bin")
-    if (NodeFs.existsSync(NodePath.join(bin, "initdb")) && NodeFs.existsSync(NodePath.join(bin, "pg_ctl"))) return { bin }
+    if (!NodeFs.existsSync(NodePath.join(bin, "initdb")) || !NodeFs.existsSync(NodePath.join(bin, "pg_ctl"))) continue
+    if (process.getuid?.() !== 0) return { bin }
+    const runuser = findRunuser()
+    return runuser === undefined ? { missing: "running as root needs runuser (util-linux) to start PostgreSQL as postgres; none found" } : { bin, runuser }
   }
   return { missing: "PostgreSQL server binaries not found under /usr/lib/postgresql (install the Debian postgresql package)" }
 }
@@ -30,14 +39,13 @@ const freePort = () =>
   })
 
 /** Starts a server; its URL connects as the superuser `tscodex` to the `postgres` database. */
-export const start = (bin: string) =>
+export const start = ({ bin, runuser }: { readonly bin: string; readonly runuser?: string }) =>
   Effect.gen(function* () {
-    const asRoot = process.getuid?.() === 0
     const dir = NodeFs.mkdtempSync(NodePath.join(NodeOs.tmpdir(), "tscodex-pg-"))
     NodeFs.chmodSync(dir, 0o777)
     const run = (program: string, args: ReadonlyArray<string>) =>
-      asRoot
-        ? execFileSync("runuser", ["-u", "postgres", "--", NodePath.join(bin, program), ...args], { stdio: "pipe", cwd: dir })
+      runuser !== undefined
+        ? execFileSync(runuser, ["-u", "postgres", "--", NodePath.join(bin, program), ...args], { stdio: "pipe", cwd: dir })
         : execFileSync(NodePath.join(bin, program), args, { stdio: "pipe", cwd: dir })
     const data = NodePath.join(dir, "data")
     const port = yield* freePort()
