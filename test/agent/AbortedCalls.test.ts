@@ -1,3 +1,4 @@
+/** Tests of AbortedCalls: calls without outputs. */
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Layer, Schema } from "effect"
 import * as AgentEvents from "../../src/agent/AgentEvents.js"

@@ -1,3 +1,4 @@
+/** Tests of AgentLoop: AgentLoop. */
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Layer, Ref, Schema } from "effect"
 import * as AgentEvents from "../../src/agent/AgentEvents.js"

@@ -1,3 +1,4 @@
+/** Tests of AgentRuntime: AgentRuntime. */
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Ref } from "effect"
 import * as AgentRuntime from "../../src/agent/AgentRuntime.js"

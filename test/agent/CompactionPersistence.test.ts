@@ -1,3 +1,4 @@
+/** Tests of CompactionPersistence: compaction and the rollout. */
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as FileSystem from "@effect/platform/FileSystem"
 import { describe, expect, it } from "@effect/vitest"

@@ -1,3 +1,4 @@
+/** Tests of SubAgents: SubAgents. */
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Exit, Fiber, Option, Random, Ref, Scope, TestClock } from "effect"
 import * as AgentRuntime from "../../src/agent/AgentRuntime.js"

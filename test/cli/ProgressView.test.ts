@@ -1,3 +1,4 @@
+/** Tests of ProgressView: ProgressView. */
 import { describe, expect, it } from "@effect/vitest"
 import { formatProgress, formatToolLine, truncate } from "../../src/cli/progress/ProgressView.js"
 import { AgentEvent } from "../../src/protocol/AgentEvent.js"

@@ -1,3 +1,4 @@
+/** Tests of PromptInput: resolvePrompt. */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { CliError } from "../../src/cli/CliError.js"

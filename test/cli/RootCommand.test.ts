@@ -1,3 +1,4 @@
+/** Tests of RootCommand: parseArgs (root). */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Exit } from "effect"
 import { ExitWith } from "../../src/cli/CliError.js"

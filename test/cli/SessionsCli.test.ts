@@ -1,3 +1,4 @@
+/** Tests of SessionsCli: tscodex sessions / resume. */
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as FileSystem from "@effect/platform/FileSystem"
 import { describe, expect, it } from "@effect/vitest"

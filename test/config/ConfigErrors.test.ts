@@ -1,3 +1,4 @@
+/** Tests of ConfigErrors: config errors name the file and the key. */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as NodePath from "node:path"

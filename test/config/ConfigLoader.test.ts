@@ -1,3 +1,4 @@
+/** Tests of ConfigLoader: ConfigLoader acceptance. */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import * as NodePath from "node:path"

@@ -1,3 +1,4 @@
+/** Tests of ConfigOverrides: ConfigOverrides. */
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import * as ConfigOverrides from "../../src/config/ConfigOverrides.js"

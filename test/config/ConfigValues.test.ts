@@ -1,3 +1,4 @@
+/** Tests of ConfigValues: config.toml values. */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import * as NodePath from "node:path"

@@ -1,3 +1,4 @@
+/** Tests of Dotenv: Dotenv.parse. */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as NodePath from "node:path"

@@ -1,3 +1,4 @@
+/** Tests of Fixtures: recorded config.toml files. */
 import { describe, expect, it } from "@effect/vitest"
 import * as FileSystem from "@effect/platform/FileSystem"
 import { Effect } from "effect"

@@ -1,3 +1,4 @@
+/** Tests of KnownValues: enumerated keys. */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Logger, Ref } from "effect"
 import * as NodePath from "node:path"

@@ -1,3 +1,4 @@
+/** Tests of AgentsMd: AgentsMd. */
 import { SystemError } from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as NodeContext from "@effect/platform-node/NodeContext"

@@ -1,3 +1,4 @@
+/** Tests of ContextManagerLive: where the instructions come from, and what each prompt carries. */
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { expect, layer } from "@effect/vitest"
 import { Effect, Option, Ref, TestClock } from "effect"

@@ -1,3 +1,4 @@
+/** Tests of ContextWindow: ContextWindow. */
 import { describe, expect, it } from "@effect/vitest"
 import * as ContextWindow from "../../src/context/ContextWindow.js"
 

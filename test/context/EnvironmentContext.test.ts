@@ -1,3 +1,4 @@
+/** Tests of EnvironmentContext: EnvironmentContext. */
 import * as FileSystem from "@effect/platform/FileSystem"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"

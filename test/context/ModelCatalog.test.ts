@@ -1,3 +1,4 @@
+/** Tests of ModelCatalog: ModelCatalog (shipped prompts/models.json). */
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option } from "effect"

@@ -1,3 +1,4 @@
+/** Tests that context sent with every request never enters the conversation history. */
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { expect, layer } from "@effect/vitest"
 import { Effect, Layer, Option } from "effect"

@@ -1,3 +1,4 @@
+/** Tests of Permissions: Permissions. */
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option } from "effect"

@@ -1,3 +1,4 @@
+/** Tests of Skills: Skills front matter. */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { describe, expect, it } from "@effect/vitest"

@@ -1,3 +1,4 @@
+/** Tests of WorkspaceMetadata: WorkspaceMetadata. */
 import * as Command from "@effect/platform/Command"
 import * as CommandExecutor from "@effect/platform/CommandExecutor"
 import * as NodeContext from "@effect/platform-node/NodeContext"

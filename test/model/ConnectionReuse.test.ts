@@ -1,3 +1,4 @@
+/** Tests of ConnectionReuse: one keep-alive connection per client, replaced when the server closes it. */
 import { expect, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
 import * as Http from "node:http"

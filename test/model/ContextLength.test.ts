@@ -1,3 +1,4 @@
+/** Tests of ContextLength: ContextLength. */
 import { describe, expect, it } from "@effect/vitest"
 import { contextLengthUsage, contextLimit, isContextLengthText } from "../../src/model/ContextLength.js"
 import { ContextLengthExceeded } from "../../src/model/ModelError.js"

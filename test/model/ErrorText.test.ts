@@ -1,3 +1,4 @@
+/** Tests of ErrorText: error texts. */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration } from "effect"
 import * as ErrorText from "../../src/model/errorText.js"

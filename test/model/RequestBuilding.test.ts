@@ -1,3 +1,4 @@
+/** Tests of RequestBuilding: URLs. */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Ref, Stream } from "effect"
 import { complete } from "../../src/model/ModelClient.js"

@@ -1,3 +1,4 @@
+/** Tests of ResponsesWire: ResponsesWire. */
 import { describe, expect, it } from "@effect/vitest"
 import { Either, Schema } from "effect"
 import {

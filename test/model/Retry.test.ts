@@ -1,3 +1,4 @@
+/** Tests of Retry: stream retries. */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Exit, Fiber, Ref, Stream, TestClock } from "effect"
 import { ModelEvent } from "../../src/protocol/ModelEvent.js"

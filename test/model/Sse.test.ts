@@ -1,3 +1,4 @@
+/** Tests of Sse: decodeSse. */
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Stream } from "effect"
 import { decodeSse, makeFramer } from "../../src/model/Sse.js"

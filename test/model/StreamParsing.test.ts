@@ -1,3 +1,4 @@
+/** Tests of StreamParsing: parsing a Responses stream. */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { describe, expect, it } from "@effect/vitest"

@@ -1,3 +1,4 @@
+/** Tests of UserAgent: UserAgent. */
 import { NodeFileSystem } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"

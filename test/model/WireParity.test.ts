@@ -1,3 +1,4 @@
+/** Tests of the wire client: exact headers and body on the socket, model listing, dropped connections. */
 import { expect, it } from "@effect/vitest"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { Effect, Either, Exit, Layer, Stream } from "effect"

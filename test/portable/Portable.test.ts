@@ -1,3 +1,4 @@
+/** Tests of portable mode end to end: upload, download and refusal through a real storage server. */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"

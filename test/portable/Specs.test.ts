@@ -1,3 +1,4 @@
+/** Tests of portable mode's specs: base58, storage-server resolution, put and call addresses. */
 import { expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as Environment from "../../src/config/Environment.js"

@@ -1,3 +1,4 @@
+/** Tests of Items: Items to Responses input. */
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import { AgentEvent, agentEventJson, turnResultJson } from "../../src/protocol/AgentEvent.js"

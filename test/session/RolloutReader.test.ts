@@ -1,3 +1,4 @@
+/** Tests of RolloutReader: tolerant rollout reading. */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { describe, expect, it } from "@effect/vitest"

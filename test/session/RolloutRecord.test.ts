@@ -1,3 +1,4 @@
+/** Tests of RolloutRecord: the hand-written envelope and payload checks agree with the schemas. */
 import { expect, it } from "@effect/vitest"
 import { Either, Schema } from "effect"
 import { decodeEntry, Envelope, EventRead, isTypedObject, readEnvelope, ResponseItemPayload } from "../../src/session/RolloutRecord.js"

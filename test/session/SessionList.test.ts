@@ -1,3 +1,4 @@
+/** Tests of SessionList: listSessions. */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodePath from "node:path"

@@ -1,3 +1,4 @@
+/** Tests of ArgParser: ArgParser.parse. */
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import * as ArgParser from "../../../src/cli/args/ArgParser.js"

@@ -1,3 +1,4 @@
+/** Tests of Subcommands: Subcommands.nearMiss. */
 import { describe, expect, it } from "@effect/vitest"
 import * as Subcommands from "../../../src/cli/args/Subcommands.js"
 

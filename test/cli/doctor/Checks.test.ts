@@ -1,3 +1,4 @@
+/** Tests of Checks: doctor checks. */
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as HttpClient from "@effect/platform/HttpClient"
 import { describe, expect, it } from "@effect/vitest"

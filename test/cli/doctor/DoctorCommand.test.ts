@@ -1,3 +1,4 @@
+/** Tests of DoctorCommand: tscodex doctor command. */
 import * as Command from "@effect/cli/Command"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as FileSystem from "@effect/platform/FileSystem"

@@ -1,3 +1,4 @@
+/** Tests of ProxyMap: doctor proxy map. */
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import * as ProxyMap from "../../../src/cli/doctor/ProxyMap.js"

@@ -1,3 +1,4 @@
+/** Tests of Report: doctor report. */
 import { describe, expect, it } from "@effect/vitest"
 import * as Report from "../../../src/cli/doctor/Report.js"
 

@@ -1,3 +1,4 @@
+/** Tests of JsonlEvents: JsonlEvents. */
 import { describe, expect, it } from "@effect/vitest"
 import { AgentEvent } from "../../../src/protocol/AgentEvent.js"
 import type { ToolCall, ToolResult } from "../../../src/protocol/Items.js"

@@ -1,3 +1,4 @@
+/** Tests of Repl: interactive session. */
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Exit, Ref, TestClock } from "effect"
 import { BANNER } from "../../../src/cli/repl/Commands.js"

@@ -1,3 +1,4 @@
+/** Tests of ViewModel: view model. */
 import { describe, expect, it } from "@effect/vitest"
 import type { SubmissionEvent } from "../../../src/agent/AgentRuntime.js"
 import { colorize } from "../../../src/cli/repl/Colors.js"

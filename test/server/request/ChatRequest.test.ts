@@ -1,3 +1,4 @@
+/** Tests of ChatRequest: canonical chat request. */
 import { describe, expect, it } from "@effect/vitest"
 import { Either, Schema } from "effect"
 import { ChatRequest } from "../../../src/protocol/ChatWire.js"

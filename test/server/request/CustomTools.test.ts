@@ -1,3 +1,4 @@
+/** Tests of CustomTools: custom tool adapter, request side. */
 import { describe, expect, it } from "@effect/vitest"
 import {
   CUSTOM_INPUT_DESCRIPTION,

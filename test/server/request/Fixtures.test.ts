@@ -1,3 +1,4 @@
+/** Tests of Fixtures: fixture comparison. */
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import * as NodeFs from "node:fs"

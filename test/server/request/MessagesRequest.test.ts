@@ -1,3 +1,4 @@
+/** Tests of MessagesRequest: chat request -> Messages request. */
 import { describe, expect, it } from "@effect/vitest"
 import { Either, Schema } from "effect"
 import { MessagesRequest } from "../../../src/protocol/MessagesWire.js"

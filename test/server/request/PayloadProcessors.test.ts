@@ -1,3 +1,4 @@
+/** Tests of PayloadProcessors: payload processors. */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import type { ChatRequest } from "../../../src/protocol/ChatWire.js"

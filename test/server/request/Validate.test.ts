@@ -1,3 +1,4 @@
+/** Tests of Validate: body parsing. */
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import { translateRequest } from "../../../src/server/request/ChatRequest.js"

@@ -1,3 +1,4 @@
+/** Tests of Decoders: makeChatChunkReader. */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Stream } from "effect"
 import { decodeChatChunks, makeChatChunkReader } from "../../../src/server/stream/ChatChunks.js"

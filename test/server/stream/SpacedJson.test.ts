@@ -1,3 +1,4 @@
+/** Tests of SpacedJson: spacedJson. */
 import { describe, expect, it } from "@effect/vitest"
 import { spacedJson } from "../../../src/server/stream/SpacedJson.js"
 

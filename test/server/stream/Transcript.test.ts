@@ -1,3 +1,4 @@
+/** Tests of Transcript: the complete transcript. */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
 import type { ChatChunk } from "../../../src/protocol/ChatChunkWire.js"

@@ -1,3 +1,4 @@
+/** Tests of WebSearch: mock web search. */
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Stream } from "effect"
 import { created, outputTextDelta } from "../../../src/server/stream/ResponsesEvents.js"
