@@ -2,6 +2,7 @@
  * Runs every benchmark and writes bench/results.md: this run's figures next to each target, with
  * Codex side by side when CODEX_BIN names its executable. BENCH_RUNS sets the runs per turn case.
  */
+import { spawnSync } from "node:child_process"
 import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { cpus, loadavg, platform, release, totalmem } from "node:os"
 import { resolve } from "node:path"
@@ -14,6 +15,11 @@ import { type Summary, summarize } from "./support/measure.js"
 import { type CaseResult, cases, runCase, runTurn, type TurnRun } from "./turns.js"
 
 const codexBin = process.env.CODEX_BIN !== undefined && process.env.CODEX_BIN !== "" ? process.env.CODEX_BIN : undefined
+/** The version line Codex prints, so the results name the program rather than this machine's path to it. */
+const codexVersion = (bin: string): string => {
+  const run = spawnSync(bin, ["--version"], { encoding: "utf8" })
+  return run.status === 0 ? run.stdout.trim() : "codex (version unknown)"
+}
 const runs = Number(process.env.BENCH_RUNS ?? 5)
 const fmt = (n: number, digits = 0) => n.toFixed(digits)
 const s = (ms: number) => `${fmt(ms / 1000, 3)} s`
@@ -57,7 +63,7 @@ const lines = [
   `Date: ${new Date().toISOString()}  `,
   `Machine: ${cpus()[0]?.model ?? "unknown cpu"}, ${cpus().length} cores, ${fmt(totalmem() / 2 ** 30, 1)} GiB, ${platform()} ${release()}, Node ${process.version}  `,
   `Load average (1/5/15 min) before: ${loadBefore}, after: ${loadAfter}  `,
-  `Codex: ${codexBin ?? "not run (CODEX_BIN unset)"}`,
+  `Codex: ${codexBin === undefined ? "not run (CODEX_BIN unset)" : `${codexVersion(codexBin)} (from CODEX_BIN)`}`,
   "",
   "The model server writes **one socket write per SSE event** (Nagle off, each event written once the socket took the previous one), as",
   "providers stream. Each turn is a whole process (`node dist/tscodex.js <prompt>`, `codex exec`) under",

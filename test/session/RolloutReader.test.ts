@@ -24,9 +24,9 @@ const userEvent = (text: string) =>
 
 /** The saved session of the resume scenario: pretty-printed records and a cut-off last record. */
 const savedSession = [
-  record("session_meta", { id: THREAD, timestamp: "2026-04-07T00:00:00.000Z", cwd: "/work", originator: "codex-tui" }),
+  record("session_meta", { id: THREAD, timestamp: "2026-04-07T00:00:00.000Z", cwd: "/project", originator: "codex-tui" }),
   record("response_item", message("developer", "<permissions instructions>rules</permissions instructions>")),
-  record("turn_context", { cwd: "/work", model: "gpt-5.4" }),
+  record("turn_context", { cwd: "/project", model: "gpt-5.4" }),
   record("response_item", message("user", "older prompt")),
   userEvent("older prompt"),
   record("response_item", { type: "reasoning", id: "rs_saved", summary: [] }),
@@ -34,7 +34,7 @@ const savedSession = [
   record("response_item", { type: "function_call_output", call_id: "call_saved", output: `{"text":"hello"}` }),
   record("response_item", message("assistant", "older answer")),
   record("response_item", message("user", "<environment_context>\n  <cwd>/work</cwd>\n</environment_context>")),
-  record("turn_context", { cwd: "/work", model: "gpt-5.4" }),
+  record("turn_context", { cwd: "/project", model: "gpt-5.4" }),
   record("response_item", message("user", "second prompt")),
   userEvent("second prompt"),
   record("response_item", message("assistant", "second answer"))
@@ -72,7 +72,7 @@ describe("tolerant rollout reading", () => {
     expect(session.threadId).toBe(THREAD)
     expect(session.sessionId).toBe(THREAD)
     expect(session.skipped).toBe(1)
-    expect(session.meta?.cwd).toBe("/work")
+    expect(session.meta?.cwd).toBe("/project")
   })
 
   it("titles an unnamed session by its first user text, else by its id", () => {

@@ -19,7 +19,7 @@ const userEvent = (text: string) =>
     type: "event_msg",
     payload: { type: "user_message", message: text, images: [], local_images: [], text_elements: [] }
   })
-const meta = (id: string, cwd = "/work") =>
+const meta = (id: string, cwd = "/project") =>
   JSON.stringify({ timestamp: "2026-04-07T00:00:00.000Z", type: "session_meta", payload: { id, cwd } })
 
 /** Writes a rollout under `<home>/<folder>/2026/04/07/` with the given lines and modification time (seconds). */
@@ -67,7 +67,7 @@ describe("listSessions", () => {
           "[2] named prompt"
         ])
         expect(SessionList.formatSessionList(entries)).toEqual([
-          `${UNNAMED}  1970-01-01 00:03  /work  unnamed prompt`,
+          `${UNNAMED}  1970-01-01 00:03  /project  unnamed prompt`,
           `${NAMED}  1970-01-01 00:01  /named  named prompt`
         ])
         expect(SessionList.sessionJson(entries[1]!)).toEqual({
@@ -172,7 +172,7 @@ describe("findSession", () => {
         expect(several.reason).toBe("Ambiguous")
         expect(several.message.split("\n")).toEqual([
           `several sessions match "aaaaaaaa":`,
-          `  ${UNNAMED}  1970-01-01 00:03  /work  unnamed prompt`,
+          `  ${UNNAMED}  1970-01-01 00:03  /project  unnamed prompt`,
           `  ${OTHER}  1970-01-01 00:00  -  third prompt`
         ])
       })

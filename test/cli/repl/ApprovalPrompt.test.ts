@@ -23,7 +23,7 @@ const runTool = (approvals: Approvals.Approvals, ran: Array<string>) => {
     handler: ({ cmd, escalate }) =>
       gate.run({
         argv: ["bash", "-lc", cmd],
-        cwd: "/work/project",
+        cwd: "/project",
         display: cmd,
         sandboxPermissions: escalate === true ? "require_escalated" : "use_default",
         justification: escalate === true ? `May I run ${cmd}?` : undefined
@@ -64,7 +64,7 @@ describe("approval prompt in the interactive session", () => {
       expect((yield* repl.terminal.lines).slice(-5)).toEqual([
         "[approval] the model asks to run this command without the sandbox",
         "Command: touch ~/x",
-        "Cwd: /work/project",
+        "Cwd: /project",
         "Justification: May I run touch ~/x?",
         ApprovalPrompt.CHOICES
       ])

@@ -17,7 +17,7 @@ const record = (type: string, payload: unknown) => JSON.stringify({ timestamp: "
 const message = (role: string, text: string) =>
   record("response_item", { type: "message", role, content: [{ type: role === "assistant" ? "output_text" : "input_text", text }] })
 const ROLLOUT = [
-  record("session_meta", { id: THREAD, timestamp: "2026-01-01T00:00:00.000Z", cwd: "/work", originator: "codex_exec", cli_version: "0.1.0", source: "exec", model_provider: "fake" }),
+  record("session_meta", { id: THREAD, timestamp: "2026-01-01T00:00:00.000Z", cwd: "/project", originator: "codex_exec", cli_version: "0.1.0", source: "exec", model_provider: "fake" }),
   message("user", "first question"),
   record("event_msg", { type: "user_message", message: "first question" }),
   message("assistant", "first answer")

@@ -17,7 +17,7 @@ const record = (type: string, payload: unknown) => ({ timestamp: "2026-01-01T00:
 const message = (role: string, text: string) =>
   record("response_item", { type: "message", role, content: [{ type: role === "assistant" ? "output_text" : "input_text", text }] })
 const userTurn = (text: string) => [message("user", text), record("event_msg", { type: "user_message", message: text })]
-const meta = (id: string) => record("session_meta", { id, timestamp: "2026-01-01T00:00:00.000Z", cwd: "/work", originator: "codex-tui", cli_version: "0.1.0", source: "cli", model_provider: "fake" })
+const meta = (id: string) => record("session_meta", { id, timestamp: "2026-01-01T00:00:00.000Z", cwd: "/project", originator: "codex-tui", cli_version: "0.1.0", source: "cli", model_provider: "fake" })
 
 /** A rollout as a person might find it: pretty-printed records and a record cut off at the end. */
 const savedRollout = [
