@@ -7,25 +7,16 @@ import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as Command from "@effect/platform/Command"
 import { Effect, Stream } from "effect"
 import * as NodeFs from "node:fs"
-import * as NodeNet from "node:net"
 import { cpus, platform, release, totalmem } from "node:os"
 import * as NodePath from "node:path"
 import { CLI_PATH } from "../test/support/Cli.js"
 import * as FakeResponsesServer from "../test/support/FakeResponsesServer.js"
 import * as PgServer from "../test/support/PgServer.js"
+import { freePort } from "../test/support/Processes.js"
 
 const N = Number(process.argv[2] ?? 1000)
 const RUNNERS = 3
 const PER_RUNNER = 2
-
-const freePort = () =>
-  Effect.async<number>((resume) => {
-    const server = NodeNet.createServer()
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as NodeNet.AddressInfo).port
-      server.close(() => resume(Effect.succeed(port)))
-    })
-  })
 
 const readLines = (path: string) =>
   NodeFs.readFileSync(path, "utf8").split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as { attempt: number; wall_time_seconds: number; status: string })
@@ -59,7 +50,7 @@ const program = Effect.gen(function* () {
 
   console.error(`cluster mode: ${N} tasks, ${RUNNERS} runners × ${PER_RUNNER}`)
   for (let n = 1; n <= RUNNERS; n++) {
-    const address = `127.0.0.1:${yield* freePort()}`
+    const address = `127.0.0.1:${yield* freePort}`
     const proc = yield* start(["runner", "--cluster", pg.url, "--listen", address, "--advertise", address, "--out", `r${n}`, "--concurrency", String(PER_RUNNER)])
     yield* Effect.forkScoped(Stream.runDrain(Stream.merge(proc.stdout, proc.stderr)))
   }

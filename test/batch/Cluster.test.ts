@@ -9,10 +9,9 @@ import * as Command from "@effect/platform/Command"
 import * as FileSystem from "@effect/platform/FileSystem"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Schedule, Stream } from "effect"
-import * as NodeNet from "node:net"
 import { CLI_PATH } from "../support/Cli.js"
 import * as PgServer from "../support/PgServer.js"
-import { awaitGone } from "../support/Processes.js"
+import { awaitGone, freePort } from "../support/Processes.js"
 import { readResults, setup, writeTasks } from "./support.js"
 
 const GATE = "gate"
@@ -20,14 +19,6 @@ const TASKS = Array.from({ length: 9 }, (_, i) => ({ id: `c${i}`, prompt: `task 
 /** Short enough for a bounded test, long enough that a loaded machine keeps its locks. */
 const LOCK_SECONDS = "10"
 
-const freePort = () =>
-  Effect.async<number>((resume) => {
-    const server = NodeNet.createServer()
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as NodeNet.AddressInfo).port
-      server.close(() => resume(Effect.succeed(port)))
-    })
-  })
 
 const binaries = PgServer.findBinaries()
 const skipReason = "missing" in binaries ? binaries.missing : undefined
@@ -45,7 +36,7 @@ describe("tscodex batch --cluster with tscodex runner", () => {
 
       const runners = yield* Effect.forEach([1, 2, 3], (n) =>
         Effect.gen(function* () {
-          const port = yield* freePort()
+          const port = yield* freePort
           const address = `127.0.0.1:${port}`
           const proc = yield* start([
             "runner", "--cluster", pg.url, "--listen", address, "--advertise", address, "--out", `r${n}`,

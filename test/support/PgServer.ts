@@ -5,9 +5,9 @@
 import { Effect } from "effect"
 import { execFileSync } from "node:child_process"
 import * as NodeFs from "node:fs"
-import * as NodeNet from "node:net"
 import * as NodeOs from "node:os"
 import * as NodePath from "node:path"
+import { freePort } from "./Processes.js"
 
 /** `runuser`, which root needs to start the server as `postgres`: on PATH or in the sbin folders a short PATH leaves out. */
 const findRunuser = (): string | undefined =>
@@ -29,14 +29,6 @@ export const findBinaries = (): { readonly bin: string; readonly runuser?: strin
   return { missing: "PostgreSQL server binaries not found under /usr/lib/postgresql (install the Debian postgresql package)" }
 }
 
-const freePort = () =>
-  Effect.async<number>((resume) => {
-    const server = NodeNet.createServer()
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as NodeNet.AddressInfo).port
-      server.close(() => resume(Effect.succeed(port)))
-    })
-  })
 
 /** Starts a server; its URL connects as the superuser `tscodex` to the `postgres` database. */
 export const start = ({ bin, runuser }: { readonly bin: string; readonly runuser?: string }) =>
@@ -48,7 +40,7 @@ export const start = ({ bin, runuser }: { readonly bin: string; readonly runuser
         ? execFileSync(runuser, ["-u", "postgres", "--", NodePath.join(bin, program), ...args], { stdio: "pipe", cwd: dir })
         : execFileSync(NodePath.join(bin, program), args, { stdio: "pipe", cwd: dir })
     const data = NodePath.join(dir, "data")
-    const port = yield* freePort()
+    const port = yield* freePort
     yield* Effect.acquireRelease(
       Effect.sync(() => {
         run("initdb", ["-D", data, "-A", "trust", "-U", "tscodex", "--no-sync", "-E", "UTF8"])

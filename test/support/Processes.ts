@@ -2,6 +2,16 @@
 import { Effect, Schedule } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import * as NodeFs from "node:fs"
+import * as NodeNet from "node:net"
+
+/** A loopback port free right now, for a server process a test or bench starts on it. */
+export const freePort = Effect.async<number>((resume) => {
+  const server = NodeNet.createServer()
+  server.listen(0, "127.0.0.1", () => {
+    const port = (server.address() as NodeNet.AddressInfo).port
+    server.close(() => resume(Effect.succeed(port)))
+  })
+})
 
 /** Whether a process exists and is not a zombie waiting to be reaped. */
 export const isAlive = (pid: number): boolean => {

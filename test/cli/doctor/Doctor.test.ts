@@ -12,6 +12,7 @@ import * as Environment from "../../../src/config/Environment.js"
 import * as ResponsesModelClient from "../../../src/model/ResponsesModelClient.js"
 import { bubblewrap } from "../../support/Bubblewrap.js"
 import * as FakeResponsesServer from "../../support/FakeResponsesServer.js"
+import { CHECK_NAMES } from "./support.js"
 
 const providerToml = (baseUrl: string, extra = 'env_key = "DOCTOR_KEY"\n') =>
   `model = "demo-model"\nmodel_provider = "neo"\n[model_providers.neo]\nbase_url = "${baseUrl}"\n${extra}`
@@ -52,19 +53,7 @@ describe("tscodex doctor", () => {
         apiKeyLoaded: true,
         liveOutputText: "OK"
       })
-      expect(report.checks.map((c) => c.name)).toEqual([
-        "config",
-        "dotenv",
-        "provider",
-        "api_key",
-        "sandbox_bwrap",
-        "sandbox_namespaces",
-        "sandbox_write",
-        "proxy",
-        "dns",
-        "transport",
-        "live"
-      ])
+      expect(report.checks.map((c) => c.name)).toEqual([...CHECK_NAMES])
       expect(report.checks.every((c) => c.ok)).toBe(true)
       expect(named(report, "dns")[0]!.detail).toBe(`127.0.0.1:${server.port} -> 127.0.0.1`)
       expect(named(report, "transport")[0]!.detail).toMatch(new RegExp(`^tcp 127\\.0\\.0\\.1:${server.port} connected in \\d+\\.\\d\\ds$`))

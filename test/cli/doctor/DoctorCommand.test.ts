@@ -9,6 +9,7 @@ import * as DoctorCommand from "../../../src/cli/DoctorCommand.js"
 import { cliInfo, exitCode, reportFailure, route, type Route } from "../../../src/cli/Main.js"
 import { runCli } from "../../support/Cli.js"
 import * as FakeResponsesServer from "../../support/FakeResponsesServer.js"
+import { CHECK_NAMES } from "./support.js"
 
 /** Routes argv like the program does, with a doctor that records its arguments and ends with status 7. */
 const routeWithStub = (argv: ReadonlyArray<string>) =>
@@ -73,19 +74,7 @@ describe("tscodex doctor command", () => {
       expect(run.exitCode).toBe(0)
       const report = JSON.parse(run.stdout)
       expect(report).toMatchObject({ ok: true, config_path: `${home}/config.toml`, provider_name: "neo", api_key_loaded: true, live_output_text: "OK" })
-      expect(report.checks.map((c: { name: string }) => c.name)).toEqual([
-        "config",
-        "dotenv",
-        "provider",
-        "api_key",
-        "sandbox_bwrap",
-        "sandbox_namespaces",
-        "sandbox_write",
-        "proxy",
-        "dns",
-        "transport",
-        "live"
-      ])
+      expect(report.checks.map((c: { name: string }) => c.name)).toEqual([...CHECK_NAMES])
       expect(run.stdout.startsWith('{\n  "ok": true,\n  "config_path"')).toBe(true)
     }).pipe(Effect.provide(NodeContext.layer)))
 

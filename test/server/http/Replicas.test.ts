@@ -2,13 +2,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { execFileSync } from "node:child_process"
-import * as net from "node:net"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { CLI_PATH } from "../../support/Cli.js"
 import * as FakeChatServer from "../../support/FakeChatServer.js"
-import { startProcess } from "../../support/Processes.js"
+import { freePort, startProcess } from "../../support/Processes.js"
 import { chatReply, textChunks } from "../../support/FakeChatServer.js"
 import { events, eventTypes, inbound, userMessage } from "./support.js"
 
@@ -20,12 +19,6 @@ const redisBinary = (() => {
   }
 })()
 
-const freePort = Effect.async<number>((resume) => {
-  const server = net.createServer().listen(0, "127.0.0.1", () => {
-    const port = (server.address() as net.AddressInfo).port
-    server.close(() => resume(Effect.succeed(port)))
-  })
-})
 
 const post = (url: string, body: string) =>
   Effect.promise(async () => {
