@@ -68,8 +68,8 @@ describe("Downstream timeouts", () => {
       )
       const fiber = yield* Effect.fork(Effect.either(Stream.runForEach(downstream.openRound({ model: "m", messages: [] }), () => Deferred.succeed(first, undefined))))
       yield* Deferred.await(first)
-      // the next read is waiting for bytes once the first chunk has been handed on; let it start
-      yield* Effect.promise(() => new Promise((done) => setTimeout(done, 50)))
+      // the next pull marks its start on the clock before it waits for bytes: let the reading fiber get there
+      yield* Effect.repeatN(Effect.yieldNow(), 9)
       yield* TestClock.adjust("9 seconds")
       expect(fiber.unsafePoll()).toBeNull()
       yield* TestClock.adjust("2 seconds")
