@@ -182,9 +182,12 @@ describe("code mode processes", () => {
       const firstChild = Number((yield* fs.readFileString(pidFile)).trim().split("\n")[0])
       expect(yield* awaitGone(firstChild)).toBe(true)
       // a terminated cell reports the signal and leaves nothing either
-      const running = text(yield* exec("// @exec: {\"yield_time_ms\": 50}\ntext('up'); await new Promise(() => setInterval(() => {}, 1000))"))
+      let running = text(yield* exec("// @exec: {\"yield_time_ms\": 50}\ntext('up'); await new Promise(() => setInterval(() => {}, 1000))"))
       const id = cellIdOf(running)
       const [cellPid] = yield* tools.manager.pids
+      // on a busy machine Node may not have run the cell yet: wait until it has
+      for (let i = 0; i < 20 && !/^up$/m.test(running); i++) running += text(yield* wait({ cell_id: id, yield_time_ms: 250 }))
+      expect(running).toMatch(/^up$/m)
       const stopped = text(yield* wait({ cell_id: id, terminate: true }))
       expect(stopped).toMatch(/^Script terminated\nWall time \d+\.\d seconds\nOutput:\n\nScript error:\nprocess exited with code -15$/)
       expect(yield* awaitGone(cellPid!)).toBe(true)
