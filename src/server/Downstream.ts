@@ -24,6 +24,16 @@ export interface Downstream {
     request: Readonly<Record<string, unknown>>,
     onStatus?: (status: number) => void
   ) => Stream.Stream<ChatChunk, OutcommingStreamError>
+  /**
+   * `openRound` with each batch of chunks, as read from the socket, handed to `present` in the same
+   * step, and its results streamed instead: the chunks are dropped before the next read, where a
+   * stream stage would keep the last batch (and the text it was parsed from) alive until then.
+   */
+  readonly openRoundBatched: <O>(
+    request: Readonly<Record<string, unknown>>,
+    present: (chunks: ReadonlyArray<ChatChunk>) => ReadonlyArray<O>,
+    onStatus?: (status: number) => void
+  ) => Stream.Stream<O, OutcommingStreamError>
   /** `GET {base}/models`: the downstream JSON value, unchanged. */
   readonly models: Effect.Effect<unknown, ModelsRequestError>
 }
@@ -59,11 +69,12 @@ export const transportReason = (error: unknown): string => {
  * One watchdog fiber breaks the body off when a pull waits `timeoutMillis` for bytes, as a per-pull
  * timeout does, so the waiting pull fails with "timed out" (no race per pull).
  */
-const wireChatChunks = (
+const wireChatChunks = <O>(
   body: WireHttpClient.NodeBody,
   timeoutMillis: number,
-  options: { readonly maxEventChars?: number }
-): Stream.Stream<ChatChunk, OutcommingStreamError> =>
+  options: { readonly maxEventChars?: number },
+  present: (chunks: ReadonlyArray<ChatChunk>) => ReadonlyArray<O>
+): Stream.Stream<O, OutcommingStreamError> =>
   Stream.unwrapScoped(Effect.flatMap(Effect.clock, (clock) => {
     const reader = makeChatChunkReader(options)
     const decoder = new TextDecoder()
@@ -79,9 +90,9 @@ const wireChatChunks = (
         finished = true
         pending = step.failure
       }
-      return Chunk.unsafeFromArray(step.chunks as Array<ChatChunk>)
+      return Chunk.unsafeFromArray(present(step.chunks) as Array<O>)
     }
-    const pull: Effect.Effect<Chunk.Chunk<ChatChunk>, Option.Option<OutcommingStreamError>> = Effect.suspend(() => {
+    const pull: Effect.Effect<Chunk.Chunk<O>, Option.Option<OutcommingStreamError>> = Effect.suspend(() => {
       if (pending !== undefined) return Effect.fail(Option.some(pending))
       if (finished) return Effect.fail(Option.none())
       waitingSince = clock.unsafeCurrentTimeMillis()
@@ -137,10 +148,11 @@ export const make = (config: ServerConfig.ServerConfig): Effect.Effect<Downstrea
 
     const decodeOptions = { maxEventChars: config.maxDownstreamEventChars }
 
-    const openRound = (
+    const openRoundBatched = <O>(
       request: Readonly<Record<string, unknown>>,
+      present: (chunks: ReadonlyArray<ChatChunk>) => ReadonlyArray<O>,
       onStatus?: (status: number) => void
-    ): Stream.Stream<ChatChunk, OutcommingStreamError> =>
+    ): Stream.Stream<O, OutcommingStreamError> =>
       Stream.unwrap(Effect.gen(function* () {
         const api = ServerConfig.normalizedApi(config)
         if (api === undefined) {
@@ -168,13 +180,17 @@ export const make = (config: ServerConfig.ServerConfig): Effect.Effect<Downstrea
           })
         }
         const wire = api === "messages" ? undefined : WireHttpClient.nodeBody(response)
-        if (wire !== undefined) return wireChatChunks(wire, Duration.toMillis(timeout), decodeOptions)
+        if (wire !== undefined) return wireChatChunks(wire, Duration.toMillis(timeout), decodeOptions, present)
         const text = response.stream.pipe(
           Stream.timeoutFail(() => new Timeout(), timeout),
           Stream.decodeText()
         )
-        return api === "messages" ? messagesToChatChunks(text, decodeOptions) : decodeChatChunks(text, decodeOptions)
+        const chunks = api === "messages" ? messagesToChatChunks(text, decodeOptions) : decodeChatChunks(text, decodeOptions)
+        return Stream.mapChunks(chunks, (batch) => Chunk.unsafeFromArray(present(Chunk.toReadonlyArray(batch)) as Array<O>))
       }))
+
+    const openRound = (request: Readonly<Record<string, unknown>>, onStatus?: (status: number) => void) =>
+      openRoundBatched(request, (chunks) => chunks, onStatus)
 
     const models = Effect.gen(function* () {
       const failed = (reason: string) => new ModelsRequestError({ message: `outcomming request failed: ${reason}` })
@@ -194,7 +210,7 @@ export const make = (config: ServerConfig.ServerConfig): Effect.Effect<Downstrea
       })
     })
 
-    return Downstream.of({ openRound, models })
+    return Downstream.of({ openRound, openRoundBatched, models })
   })
 
 export const layer = (config: ServerConfig.ServerConfig): Layer.Layer<Downstream, never, HttpClient.HttpClient | Environment> =>

@@ -9,6 +9,7 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import { Chunk, Data, Duration, Effect, Either, Layer, Option, Stream } from "effect"
 import { Environment } from "../config/Environment.js"
+import type { ChatChunk } from "../protocol/ChatChunkWire.js"
 import * as AccessLog from "./AccessLog.js"
 import * as Auth from "./Auth.js"
 import * as Downstream from "./Downstream.js"
@@ -22,9 +23,9 @@ import { parseRequestBody, requireObject } from "./request/Validate.js"
 import * as ServerConfig from "./ServerConfig.js"
 import * as SessionStore from "./SessionStore.js"
 import * as Ev from "./stream/ResponsesEvents.js"
-import { stopWith } from "./stream/StopWith.js"
+import { EncodedEvents } from "./stream/SseEncode.js"
 import { terminatedSse } from "./stream/Terminal.js"
-import { failedEvent, translateResponse } from "./stream/Translate.js"
+import { failedEvent, translateResponseEncoded } from "./stream/Translate.js"
 import * as TrajectoryDump from "./TrajectoryDump.js"
 
 /** A plain JSON error answer: `{"error":{"message":"..."}}`. */
@@ -134,25 +135,32 @@ export const makeApp = (
         const record = yield* sessions.allocate(sessionId, Either.isRight(translated) ? translated.right.request.model : model)
         notes.responseId = record.responseId
         if (Either.isLeft(translated)) {
-          return Stream.make<Array<Ev.ResponsesStreamEvent>>(Ev.created(record.responseId, model), failedEvent(translated.left))
+          return Stream.make<Array<Ev.ResponsesStreamEvent | EncodedEvents>>(Ev.created(record.responseId, model), failedEvent(translated.left))
         }
         const { request, customToolNames } = translated.right
-        const round = (chat: Readonly<Record<string, unknown>>) =>
-          downstream.openRound(chat, (status) => void (notes.downstreamStatus = status))
-        const stream = translateResponse({
+        const onStatus = (status: number) => void (notes.downstreamStatus = status)
+        const round = (chat: Readonly<Record<string, unknown>>) => downstream.openRound(chat, onStatus)
+        const batchedRound = <O>(chat: Readonly<Record<string, unknown>>, present: (chunks: ReadonlyArray<ChatChunk>) => ReadonlyArray<O>) =>
+          downstream.openRoundBatched(chat, present, onStatus)
+        const stream = translateResponseEncoded({
           context: { responseId: record.responseId, model: request.model, customToolNames },
           request: request as Readonly<Record<string, unknown>>,
-          openRound: Option.match(dump, { onNone: () => round, onSome: (d) => TrajectoryDump.observe(d, round) })
+          // the trajectory dump watches every chunk, so it takes the chunk-by-chunk path
+          ...Option.match(dump, {
+            onNone: () => ({ openRound: round, openRoundBatched: batchedRound }),
+            onSome: (d) => ({ openRound: TrajectoryDump.observe(d, round) })
+          })
         })
         if (body.store === false) return stream
         // the finished response is saved before the chunk holding it goes on (checked per chunk, not per event)
         return Stream.mapChunksEffect(stream, (chunk) => {
-          const finished = Chunk.findFirst(chunk, (event) => event.type === "response.completed" || event.type === "response.incomplete")
+          const finished = Chunk.findFirst(chunk, (event) =>
+            !(event instanceof EncodedEvents) && (event.type === "response.completed" || event.type === "response.incomplete"))
           if (Option.isNone(finished)) return Effect.succeed(chunk)
           const event = finished.value as Ev.ResponseCompleted | Ev.ResponseIncomplete
           return Effect.as(Effect.ignore(sessions.save({ ...record, conversation: conversationOf(body.input, event.response.output) })), chunk)
         })
-      })).pipe((stream) => (stopper === undefined ? stream : stopWith(stream, stopper)))
+      }))
 
     /** The body with the stored conversation of `previous_response_id` in front of its input, or the error answer. */
     const withPrevious = (body: Record<string, unknown>) =>
@@ -196,7 +204,7 @@ export const makeApp = (
       const checked = buildChatRequest(body, { provider })
       if (Either.isLeft(checked)) return cleanError(501, checked.left.message)
       const sessionId = sessionIdOf(body, clientRequestId)
-      return HttpServerResponse.stream(terminatedSse(events(body, sessionId, checked.right.model, notes), clean), {
+      return HttpServerResponse.stream(terminatedSse(events(body, sessionId, checked.right.model, notes), clean, stopper), {
         contentType: streamContentType,
         headers: streamHeaders
       })

@@ -1,16 +1,20 @@
 /** Terminal: the last stage of a Responses stream: exactly one terminal event, every event encodable, failure texts redacted. */
-import { Cause, Chunk, Stream } from "effect"
+import { Cause, Chunk, type Effect, Stream } from "effect"
 import * as Ev from "./ResponsesEvents.js"
-import { encodeEvent } from "./SseEncode.js"
+import { EncodedEvents, encodeEvent } from "./SseEncode.js"
+import { stopWith } from "./StopWith.js"
 import { describeFailure } from "./StreamErrors.js"
 
 /** The message of a stream that ended without saying how. */
 export const endedWithoutTerminal = "the response stream ended without a terminal event"
 
-interface Piece {
-  readonly text: string
+interface Piece<T = string> {
+  readonly text: T
   readonly terminal: boolean
 }
+
+/** What may end a response early (the request deadline, a shutdown): its failure becomes the `response.failed`. */
+export type Stopper = Effect.Effect<never, unknown>
 
 /**
  * Encodes `events` as SSE text so that the client always sees exactly one terminal event
@@ -18,15 +22,44 @@ interface Piece {
  * events after the first terminal one are dropped; a failure or defect anywhere upstream, an
  * event that cannot be encoded (a value too deep for JSON, say) or an end without a terminal
  * event becomes one `response.failed`. Only interruption (the client went away) ends it
- * otherwise. `redact` is applied to every failure message.
+ * otherwise. `redact` is applied to every failure message. A `stopper` that fails ends the
+ * stream there with a `response.failed` naming its failure, unless the terminal event went out.
  */
 export const terminatedSseText = <E, R>(
-  events: Stream.Stream<Ev.ResponsesStreamEvent, E, R>,
-  redact: (text: string) => string = (text) => text
-): Stream.Stream<string, never, R> => Stream.map(terminatedPieces(events, redact), (piece) => piece.text)
+  events: Stream.Stream<Ev.ResponsesStreamEvent | EncodedEvents, E, R>,
+  redact: (text: string) => string = (text) => text,
+  stopper?: Stopper
+): Stream.Stream<string, never, R> => stoppable(terminatedPieces(events, redact), stopper, (message) => encodeEvent(Ev.failed(redact(message))))
+
+/**
+ * Applies the stopper to finished pieces, so what waits between the producing fiber and the
+ * writer is SSE output, not event objects.
+ */
+const stoppable = <T, R>(
+  pieces: Stream.Stream<Piece<T>, never, R>,
+  stopper: Stopper | undefined,
+  failedPiece: (message: string) => T
+): Stream.Stream<T, never, R> => {
+  if (stopper === undefined) return Stream.map(pieces, (piece) => piece.text)
+  return Stream.suspend(() => {
+    let ended = false
+    return stopWith(pieces, stopper).pipe(
+      Stream.map((piece) => {
+        if (piece.terminal) ended = true
+        return piece.text
+      }),
+      Stream.catchAllCause((cause) =>
+        Cause.isInterruptedOnly(cause)
+          ? Stream.failCause(cause as Cause.Cause<never>)
+          : ended
+            ? Stream.empty
+            : Stream.make(failedPiece(describeFailure(Cause.squash(cause)))))
+    )
+  })
+}
 
 const terminatedPieces = <E, R>(
-  events: Stream.Stream<Ev.ResponsesStreamEvent, E, R>,
+  events: Stream.Stream<Ev.ResponsesStreamEvent | EncodedEvents, E, R>,
   redact: (text: string) => string
 ): Stream.Stream<Piece, never, R> =>
   Stream.suspend(() => {
@@ -47,6 +80,10 @@ const terminatedPieces = <E, R>(
         let text = ""
         for (const event of chunk) {
           if (ended) break
+          if (event instanceof EncodedEvents) {
+            text += event.text
+            continue
+          }
           try {
             text += encode(event)
           } catch (error) {
@@ -71,7 +108,12 @@ const encoder = new TextEncoder()
 
 /** `terminatedSseText` as bytes for an HTTP response (encoded in the same stage that picks the text). */
 export const terminatedSse = <E, R>(
-  events: Stream.Stream<Ev.ResponsesStreamEvent, E, R>,
-  redact: (text: string) => string = (text) => text
+  events: Stream.Stream<Ev.ResponsesStreamEvent | EncodedEvents, E, R>,
+  redact: (text: string) => string = (text) => text,
+  stopper?: Stopper
 ): Stream.Stream<Uint8Array, never, R> =>
-  Stream.mapChunks(terminatedPieces(events, redact), (chunk) => Chunk.map(chunk, (piece) => encoder.encode(piece.text)))
+  stoppable(
+    Stream.mapChunks(terminatedPieces(events, redact), (chunk) => Chunk.map(chunk, (piece) => ({ text: encoder.encode(piece.text), terminal: piece.terminal }))),
+    stopper,
+    (message) => encoder.encode(encodeEvent(Ev.failed(redact(message))))
+  )

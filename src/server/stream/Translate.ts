@@ -1,8 +1,9 @@
 /** Translate: the Responses event stream of one inbound request, driving downstream rounds through the translator. */
-import { Cause, Effect, Stream } from "effect"
+import { Cause, Chunk, Effect, Stream } from "effect"
 import type { ChatChunk } from "../../protocol/ChatChunkWire.js"
 import * as Ev from "./ResponsesEvents.js"
-import { makeResponseTranslator, type TranslationContext } from "./Rounds.js"
+import { makeResponseTranslator, type ResponseTranslator, type TranslationContext } from "./Rounds.js"
+import { encodeBatch, EncodedEvents } from "./SseEncode.js"
 import { describeFailure, OutcommingStreamError } from "./StreamErrors.js"
 import { followUpRequest } from "./WebSearch.js"
 
@@ -16,6 +17,14 @@ export interface ResponseTranslation<E, R> {
    * sent when the stream is run, so opening failures surface after `response.created`.
    */
   readonly openRound: (request: Readonly<Record<string, unknown>>) => Stream.Stream<ChatChunk, E, R>
+  /**
+   * `openRound` translating each batch of chunks as it is read (see `Downstream.openRoundBatched`);
+   * used instead of `openRound` when given.
+   */
+  readonly openRoundBatched?: <O>(
+    request: Readonly<Record<string, unknown>>,
+    present: (chunks: ReadonlyArray<ChatChunk>) => ReadonlyArray<O>
+  ) => Stream.Stream<O, E, R>
 }
 
 /** The `response.failed` event for any failure value (an `OutcommingStreamError` keeps its type). */
@@ -31,14 +40,39 @@ export const failedEvent = (error: unknown): Ev.ResponseFailed =>
  * only interruption ends the stream otherwise.
  */
 export const translateResponse = <E, R>(options: ResponseTranslation<E, R>): Stream.Stream<Ev.ResponsesStreamEvent, never, R> =>
+  translateWith(options, (translator, chunks) => chunks.flatMap(translator.push))
+
+/**
+ * `translateResponse` with each batch of streamed events written as SSE text in the step that
+ * translated it (the relay's form): created, final and failure events stay events.
+ */
+export const translateResponseEncoded = <E, R>(
+  options: ResponseTranslation<E, R>
+): Stream.Stream<Ev.ResponsesStreamEvent | EncodedEvents, never, R> =>
+  translateWith(options, (translator, chunks) => {
+    const events: Array<Ev.ResponsesStreamEvent> = []
+    for (const chunk of chunks) {
+      for (const event of translator.push(chunk)) events.push(event)
+    }
+    const encoded = encodeBatch(events)
+    return encoded === undefined ? [] : [encoded]
+  })
+
+const translateWith = <E, R, O>(
+  options: ResponseTranslation<E, R>,
+  step: (translator: ResponseTranslator, chunks: ReadonlyArray<ChatChunk>) => ReadonlyArray<O>
+): Stream.Stream<O | Ev.ResponsesStreamEvent, never, R> =>
   Stream.suspend(() => {
     const translator = makeResponseTranslator(options.context)
 
-    const round = (request: Readonly<Record<string, unknown>>): Stream.Stream<Ev.ResponsesStreamEvent, E | OutcommingStreamError, R> =>
+    const round = (request: Readonly<Record<string, unknown>>): Stream.Stream<O | Ev.ResponsesStreamEvent, E | OutcommingStreamError, R> =>
       Stream.suspend(() => {
         translator.beginRound(request.tools)
-        return options.openRound(request).pipe(
-          Stream.mapConcat(translator.push),
+        const present = (chunks: ReadonlyArray<ChatChunk>) => step(translator, chunks)
+        const translated = options.openRoundBatched !== undefined
+          ? options.openRoundBatched(request, present)
+          : Stream.mapChunks(options.openRound(request), (chunks) => Chunk.unsafeFromArray(present(Chunk.toReadonlyArray(chunks)) as Array<O>))
+        return translated.pipe(
           Stream.concat(Stream.unwrap(Effect.sync(() => {
             const outcome = translator.endRound()
             switch (outcome._tag) {
@@ -59,7 +93,7 @@ export const translateResponse = <E, R>(options: ResponseTranslation<E, R>): Str
         )
       })
 
-    return Stream.make<Array<Ev.ResponsesStreamEvent>>(translator.created()).pipe(
+    return Stream.make<Array<O | Ev.ResponsesStreamEvent>>(translator.created()).pipe(
       Stream.concat(round(options.request)),
       Stream.catchAllCause((cause) =>
         Cause.isInterruptedOnly(cause)

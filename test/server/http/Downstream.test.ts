@@ -1,4 +1,4 @@
-/** Downstream timeouts, driven by the test clock: a stalled body or a missing response head ends the round with a clear failure. */
+/** Downstream rounds: timeouts driven by the test clock (a stalled body or a missing response head ends the round clearly), and batched reading. */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { describe, expect, it } from "@effect/vitest"
@@ -75,5 +75,53 @@ describe("Downstream timeouts", () => {
       yield* TestClock.adjust("2 seconds")
       const result = yield* Fiber.join(fiber)
       expect(Either.isLeft(result) && result.left.message).toBe("outcomming chat stream failed while reading response body: timed out")
+    }))
+})
+
+const body = ["a", "b", "c", "d"].map((content) => `data: {"choices":[{"index":0,"delta":{"content":"${content}"}}]}\n\n`).join("") + "data: [DONE]\n\n"
+
+/** What `openRoundBatched` streams when each batch is turned into one string, and the sizes of the batches it was handed. */
+const batched = (client: HttpClient.HttpClient, baseUrl?: string) =>
+  Effect.gen(function* () {
+    const downstream = yield* Downstream.make(ServerConfig.make({ timeoutSeconds: 10, ...(baseUrl === undefined ? {} : { outcommingBaseUrl: baseUrl }) })).pipe(
+      Effect.provideService(HttpClient.HttpClient, client),
+      Effect.provideService(Environment.Environment, Environment.fromRecord({}))
+    )
+    const sizes: Array<number> = []
+    const out = yield* Stream.runCollect(downstream.openRoundBatched({ model: "m", messages: [] }, (chunks) => {
+      sizes.push(chunks.length)
+      return chunks.length === 0 ? [] : [chunks.map((chunk) => chunk.choices?.[0]?.delta?.content).join("")]
+    }))
+    return { out: [...out].join("|"), sizes }
+  })
+
+describe("Downstream.openRoundBatched", () => {
+  it.scoped("hands each read of the wire client's body to the presenter once and streams what it returns", () =>
+    Effect.gen(function* () {
+      const server = yield* Effect.acquireRelease(
+        Effect.async<Http.Server>((resume) => {
+          const created = Http.createServer((_request, response) => {
+            response.writeHead(200, { "content-type": "text/event-stream" })
+            response.end(body)
+          })
+          created.listen(0, "127.0.0.1", () => resume(Effect.succeed(created)))
+        }),
+        (created) => Effect.async<void>((resume) => {
+          created.closeAllConnections()
+          created.close(() => resume(Effect.void))
+        })
+      )
+      const { out, sizes } = yield* batched(WireHttpClient.make, `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`)
+      expect(out.replaceAll("|", "")).toBe("abcd")
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(4)
+    }))
+
+  it.effect("does the same for a body read as a stream of bytes (any other HTTP client)", () =>
+    Effect.gen(function* () {
+      const client = HttpClient.make((request) =>
+        Effect.succeed(HttpClientResponse.fromWeb(request, new Response(body, { status: 200 }))))
+      const { out, sizes } = yield* batched(client)
+      expect(out.replaceAll("|", "")).toBe("abcd")
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(4)
     }))
 })

@@ -4,7 +4,8 @@ import { Chunk, Effect, Fiber, Stream, TestClock } from "effect"
 import { stopWhen } from "../../../src/server/ResponsesServer.js"
 import { stopWith } from "../../../src/server/stream/StopWith.js"
 import * as Ev from "../../../src/server/stream/ResponsesEvents.js"
-import { terminatedSseText } from "../../../src/server/stream/Terminal.js"
+import { EncodedEvents, encodeEvent } from "../../../src/server/stream/SseEncode.js"
+import { type Stopper, terminatedSseText } from "../../../src/server/stream/Terminal.js"
 import { dataLines } from "./support.js"
 
 const run = <E>(events: Stream.Stream<Ev.ResponsesStreamEvent, E>, redact?: (t: string) => string) =>
@@ -50,8 +51,33 @@ describe("terminatedSseText", () => {
     }))
 })
 
-describe("request deadline, as the server applies it (stopWith)", () => {
-  it.effect("a stream still running at the deadline ends with response.failed naming it", () =>
+const runStopped = <E>(events: Stream.Stream<Ev.ResponsesStreamEvent | EncodedEvents, E>, stopper: Stopper) =>
+  Effect.map(Stream.runCollect(terminatedSseText(events, (text) => text.replaceAll("30", "NN"), stopper)), (c) => Chunk.toArray(c).join(""))
+
+describe("request deadline, as the server applies it (the stopper of terminatedSse)", () => {
+  it.effect("a stream still running at the deadline ends with response.failed naming it, after what was already encoded", () =>
+    Effect.gen(function* () {
+      const stopper = stopWhen(30, undefined)!
+      const encoded = new EncodedEvents(encodeEvent(Ev.outputTextDelta("hi", "msg_1", 0)))
+      const fiber = yield* Effect.fork(runStopped(Stream.make(created, encoded).pipe(Stream.concat(Stream.never)), stopper))
+      yield* TestClock.adjust("29 seconds")
+      expect(fiber.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("1 second")
+      const events = dataLines(yield* Fiber.join(fiber)).map((l) => JSON.parse(l) as Record<string, any>)
+      expect(events.map((e) => e.type)).toEqual(["response.created", "response.output_text.delta", "response.failed"])
+      expect(events[2]!.response.error.message).toBe("the request did not finish within its deadline of NN seconds")
+    }))
+
+  it.effect("a stopper that fails after the terminal event adds nothing; one that never fails changes nothing", () =>
+    Effect.gen(function* () {
+      const late = yield* Effect.fork(runStopped(Stream.make(created, done).pipe(Stream.concat(Stream.never)), stopWhen(30, undefined)!))
+      yield* TestClock.adjust("31 seconds")
+      expect(dataLines(yield* Fiber.join(late)).map((l) => JSON.parse(l).type)).toEqual(["response.created", "response.completed"])
+      const text = yield* runStopped(Stream.make(created, done, Ev.failed("late")), Effect.never)
+      expect(text).toBe(encodeEvent(created) + encodeEvent(done))
+    }))
+
+  it.effect("stopWith on an event stream ends it the same way", () =>
     Effect.gen(function* () {
       const stopper = stopWhen(30, undefined)!
       const fiber = yield* Effect.fork(run(stopWith(Stream.make(created).pipe(Stream.concat(Stream.never)), stopper)))

@@ -2,8 +2,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
 import type { ChatChunk } from "../../../src/protocol/ChatChunkWire.js"
-import { translateChatStream } from "../../../src/server/stream/Translate.js"
-import { context, dataLines, delta, sseText, usageChunk } from "./support.js"
+import { terminatedSseText } from "../../../src/server/stream/Terminal.js"
+import { translateChatStream, translateResponseEncoded } from "../../../src/server/stream/Translate.js"
+import { collect, context, dataLines, delta, sseText, usageChunk } from "./support.js"
 
 // The observed reference transcript: reasoning, two text fragments, two tool calls (out of index
 // order, one without id, one to a custom tool), then usage. Our stream carries the same payloads,
@@ -101,5 +102,31 @@ describe("the complete transcript", () => {
       expect(textDone).toEqual({ type: "response.output_text.done", text: "Héllo", item_id: "msg_00000001_1", output_index: 1, content_index: 0 })
       const partDone = events.find((e) => e.type === "response.content_part.done")
       expect(partDone.part).toEqual({ type: "output_text", text: "Héllo" })
+    }))
+})
+
+describe("the relay's batched translation", () => {
+  it.effect("writes the same SSE text as event-by-event translation, whatever the batches, and hands each batch over once", () =>
+    Effect.gen(function* () {
+      const expected = yield* run
+      const batches: Array<number> = []
+      for (const sizes of [[7], [1, 1, 1, 1, 1, 1, 1], [2, 4, 1], [3, 0, 4]]) {
+        const text = yield* collect(terminatedSseText(translateResponseEncoded({
+          context: context(["apply_patch"], "m1"),
+          request: {},
+          openRound: () => Stream.die("the batched path must be used"),
+          openRoundBatched: (_request, present) => {
+            let start = 0
+            return Stream.fromIterable(sizes).pipe(Stream.mapConcat((size) => {
+              const batch = chunks.slice(start, start + size)
+              start += size
+              batches.push(batch.length)
+              return present(batch)
+            }))
+          }
+        })))
+        expect(text.join("")).toBe(expected)
+      }
+      expect(batches).toEqual([7, 1, 1, 1, 1, 1, 1, 1, 2, 4, 1, 3, 0, 4])
     }))
 })
