@@ -20,7 +20,35 @@ export interface ModelClient {
 }
 export const ModelClient = Context.GenericTag<ModelClient>("tscodex/ModelClient")
 
-/** Runs `stream` to its end: the response items, with every other event handed to `onEvent`. */
+/**
+ * The events of one batch (what one network read gave) with each run of consecutive text deltas
+ * joined into one delta: the text is the same, and a long answer costs one event per read instead
+ * of one per token on its way to the loop's listeners.
+ */
+export const joinDeltas = (events: Iterable<ModelEvent>): Array<ModelEvent> => {
+  const out: Array<ModelEvent> = []
+  let run: Array<string> = []
+  const flush = () => {
+    if (run.length === 1) out.push(ModelEvent.AssistantDelta({ delta: run[0]! }))
+    else if (run.length > 1) out.push(ModelEvent.AssistantDelta({ delta: run.join("") }))
+    run = []
+  }
+  for (const event of events) {
+    if (event._tag === "AssistantDelta") {
+      run.push(event.delta)
+      continue
+    }
+    flush()
+    out.push(event)
+  }
+  flush()
+  return out
+}
+
+/**
+ * Runs `stream` to its end: the response items, with every other event handed to `onEvent`
+ * (the text deltas of one batch joined, see `joinDeltas`).
+ */
 export const complete = <R>(
   client: ModelClient,
   prompt: Prompt,
@@ -29,12 +57,13 @@ export const complete = <R>(
   Effect.suspend(() => {
     let items: ReadonlyArray<ModelOutputItem> = []
     return client.stream(prompt).pipe(
-      Stream.runForEach((event) => {
-        if (event._tag === "Completed") {
-          items = event.items
-          return Effect.void
+      Stream.runForEachChunk((chunk) => {
+        const events: Array<ModelEvent> = []
+        for (const event of joinDeltas(chunk)) {
+          if (event._tag === "Completed") items = event.items
+          else events.push(event)
         }
-        return onEvent(event)
+        return events.length === 1 ? onEvent(events[0]!) : Effect.forEach(events, onEvent, { discard: true })
       }),
       Effect.map(() => items)
     )

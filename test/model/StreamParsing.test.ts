@@ -3,8 +3,8 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Stream } from "effect"
-import { complete } from "../../src/model/ModelClient.js"
-import type { ModelEvent } from "../../src/protocol/ModelEvent.js"
+import { complete, joinDeltas } from "../../src/model/ModelClient.js"
+import { ModelEvent } from "../../src/protocol/ModelEvent.js"
 import { toResponsesInputUnsafe } from "../../src/protocol/Items.js"
 import type { FakeTurn } from "../support/FakeResponsesServer.js"
 import { clientWith, options, prompt, provider, scriptedClient } from "./support.js"
@@ -211,7 +211,34 @@ it.effect("complete() returns only the items of the successful response", () =>
     const { client } = yield* scriptedClient([{ type: "message", text: "OK", deltas: 1 }], noRetry)
     const deltas: Array<string> = []
     const items = yield* complete(client, prompt(), (e) => Effect.sync(() => e._tag === "AssistantDelta" && deltas.push(e.delta)))
-    expect(deltas).toEqual(["O", "K"])
+    // deltas that arrive in one network read reach the listener joined
+    expect(deltas.join("")).toBe("OK")
     expect(items).toEqual([{ _tag: "AssistantMessage", text: "OK" }])
   })
 )
+
+describe("joining the text deltas of one batch", () => {
+  const delta = (text: string) => ModelEvent.AssistantDelta({ delta: text })
+  const seen = ModelEvent.ToolCallSeen({ callId: "c1", toolName: "echo" })
+
+  it("joins each run of consecutive deltas and keeps every other event where it was", () => {
+    const joined = joinDeltas([delta("a"), delta("b"), seen, delta("c"), delta(""), delta("d"), ModelEvent.TokenCount({ usage: null })])
+    expect(joined).toEqual([delta("ab"), seen, delta("cd"), ModelEvent.TokenCount({ usage: null })])
+    expect(joinDeltas([delta("x")])).toEqual([delta("x")])
+    expect(joinDeltas([])).toEqual([])
+  })
+
+  it.effect("complete() hands the listener one delta per batch, never joining across batches", () =>
+    Effect.gen(function* () {
+      const stream = Stream.fromChunks<ModelEvent>(
+        Chunk.make(delta("He"), delta("l"), delta("lo")),
+        Chunk.make(delta(" wor"), seen, delta("ld")),
+        Chunk.make(ModelEvent.Completed({ items: [{ _tag: "AssistantMessage", text: "Hello world" }] }))
+      )
+      const client = { stream: () => stream } as unknown as Parameters<typeof complete>[0]
+      const heard: Array<ModelEvent> = []
+      const items = yield* complete(client, prompt(), (e) => Effect.sync(() => void heard.push(e)))
+      expect(heard).toEqual([delta("Hello"), delta(" wor"), seen, delta("ld")])
+      expect(items).toEqual([{ _tag: "AssistantMessage", text: "Hello world" }])
+    }))
+})
