@@ -15,6 +15,8 @@ export interface GateRequest {
   readonly display: string
   readonly sandboxPermissions: SandboxPermissions
   readonly justification?: string | undefined
+  /** The turn that runs it: what the user granted for that turn applies too. */
+  readonly turnId?: string | undefined
 }
 
 /** What running the command gave: the text for the model, and the exit code and output when it finished. */
@@ -88,7 +90,7 @@ export const admit = (
     if (policy === "untrusted" && !SafeCommands.isKnownSafe(request.argv)) return yield* ask("untrusted")
     const fullAccess = sandbox.policy.mode === "danger-full-access"
     if (escalated && !fullAccess) return yield* ask("escalation")
-    return { _tag: "Run", argv: yield* sandbox.wrap(request.argv, request.cwd), sandboxed: !fullAccess }
+    return { _tag: "Run", argv: yield* sandbox.wrap(request.argv, request.cwd, request.turnId), sandboxed: !fullAccess }
   })
 
 /**

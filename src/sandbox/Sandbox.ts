@@ -32,15 +32,24 @@ export interface Sandbox {
   /** The one line to show at start-up, when the sandbox is missing. */
   readonly startupWarning: string | undefined
   /**
-   * The argv that runs `argv` in `cwd` under the policy: unchanged for danger-full-access, wrapped
-   * in bwrap otherwise; fails when a sandbox is needed and cannot be provided.
+   * The argv that runs `argv` in `cwd` under the policy of turn `turnId` (see `policyFor`):
+   * unchanged for danger-full-access, wrapped in bwrap otherwise; fails when a sandbox is needed
+   * and cannot be provided.
    */
   readonly wrap: (
     argv: readonly [string, ...Array<string>],
-    cwd: string
+    cwd: string,
+    turnId?: string
   ) => Effect.Effect<readonly [string, ...Array<string>], SandboxError>
-  /** Why writing the real absolute path is refused, or undefined when it is allowed. */
-  readonly writeRefusal: (path: string) => string | undefined
+  /** Why writing the real absolute path is refused in turn `turnId`, or undefined when it is allowed. */
+  readonly writeRefusal: (path: string, turnId?: string) => string | undefined
+  /** The settled policy widened by what was granted for the session and for turn `turnId`. */
+  readonly policyFor: (turnId?: string) => SandboxPolicy.SandboxPolicy
+  /**
+   * Records permissions the user granted through `request_permissions` (the answer's
+   * `permissions`), for the rest of the session or for the rest of turn `turnId`.
+   */
+  readonly grant: (permissions: unknown, scope: "turn" | "session", turnId: string) => Effect.Effect<void>
 }
 export const Sandbox = Context.GenericTag<Sandbox>("tscodex/Sandbox")
 
@@ -72,12 +81,32 @@ export const make = (options: MakeOptions): Sandbox => {
     : requested === undefined
     ? `[warning] no sandbox: ${reason}; the model's commands run unsandboxed. To fix, ${FIX}.`
     : `[warning] ${unavailableMessage(mode, reason)}.`
-  const wrap: Sandbox["wrap"] = (argv, cwd) => {
+  let sessionGrant = SandboxPolicy.NO_GRANT
+  // grants of the latest turns only: an older turn has ended
+  const turnGrants = new Map<string, SandboxPolicy.PermissionGrant>()
+  const policyFor = (turnId?: string): SandboxPolicy.SandboxPolicy => {
+    const turn = turnId === undefined ? undefined : turnGrants.get(turnId)
+    return SandboxPolicy.widen(policy, turn === undefined ? sessionGrant : SandboxPolicy.mergeGrants(sessionGrant, turn))
+  }
+  const grant: Sandbox["grant"] = (permissions, scope, turnId) =>
+    Effect.sync(() => {
+      const granted = SandboxPolicy.grantOf(permissions)
+      if (scope === "session") {
+        sessionGrant = SandboxPolicy.mergeGrants(sessionGrant, granted)
+        return
+      }
+      turnGrants.set(turnId, SandboxPolicy.mergeGrants(turnGrants.get(turnId) ?? SandboxPolicy.NO_GRANT, granted))
+      for (const old of turnGrants.keys()) {
+        if (turnGrants.size <= MAX_TURN_GRANTS) break
+        turnGrants.delete(old)
+      }
+    })
+  const wrap: Sandbox["wrap"] = (argv, cwd, turnId) => {
     if (mode === "danger-full-access") return Effect.succeed(argv)
     if (options.availability._tag === "Unavailable") {
       return Effect.fail(new SandboxError({ reason: "Unavailable", message: unavailableMessage(mode, reason) }))
     }
-    return Effect.succeed(Bwrap.commandArgs(options.availability.bwrap, policy, argv, cwd))
+    return Effect.succeed(Bwrap.commandArgs(options.availability.bwrap, policyFor(turnId), argv, cwd))
   }
   return {
     policy,
@@ -85,9 +114,14 @@ export const make = (options: MakeOptions): Sandbox => {
     availability: options.availability,
     startupWarning,
     wrap,
-    writeRefusal: (path) => SandboxPolicy.writeRefusal(policy, path)
+    writeRefusal: (path, turnId) => SandboxPolicy.writeRefusal(policyFor(turnId), path),
+    policyFor,
+    grant
   }
 }
+
+/** How many turns' grants are remembered (the running turns of a session and its sub-agents). */
+const MAX_TURN_GRANTS = 16
 
 /** Runs `argv`; its exit code and standard error (-1 and the failure when it cannot start). */
 export const runQuiet = (

@@ -154,8 +154,9 @@ export const isWithin = (root: string, path: string): boolean =>
  */
 export const writeRefusal = (policy: SandboxPolicy, path: string): string | undefined => {
   if (policy.mode === "danger-full-access") return undefined
-  if (policy.mode === "read-only") return "writing is blocked by read-only sandbox"
   const root = policy.writableRoots.find((candidate) => isWithin(candidate.root, path))
+  // under read-only, only paths the user granted are writable
+  if (root === undefined && policy.mode === "read-only") return "writing is blocked by read-only sandbox"
   if (root === undefined) return `${path} is outside the writable roots of the workspace-write sandbox`
   const locked = root.readOnlySubpaths.find((subpath) => isWithin(subpath, path))
   return locked === undefined ? undefined : `${locked} stays read-only in the workspace-write sandbox`
@@ -175,3 +176,45 @@ export interface ReadAccess {
  */
 export const readAccess = (policy: SandboxPolicy): ReadAccess | undefined =>
   policy.mode === "danger-full-access" ? undefined : { roots: ["/"], except: ["/proc", "/dev"] }
+
+/** Extra access the user granted through `request_permissions`. */
+export interface PermissionGrant {
+  readonly network: boolean
+  /** Absolute folders (or files) commands may also write. */
+  readonly writableRoots: ReadonlyArray<string>
+}
+
+export const NO_GRANT: PermissionGrant = { network: false, writableRoots: [] }
+
+/**
+ * The grant a `request_permissions` answer gives: `network.enabled: true` turns the network on,
+ * `file_system.write` adds writable paths (absolute ones only; others are ignored). Read access is
+ * not narrowed by the sandbox, so `file_system.read` adds nothing.
+ */
+export const grantOf = (permissions: unknown): PermissionGrant => {
+  if (!isTable(permissions)) return NO_GRANT
+  const network = isTable(permissions["network"]) && permissions["network"]["enabled"] === true
+  const fileSystem = permissions["file_system"]
+  const write = isTable(fileSystem) && Array.isArray(fileSystem["write"]) ? fileSystem["write"] : []
+  const writableRoots = write.filter((path): path is string => typeof path === "string" && NodePath.isAbsolute(path))
+    .map((path) => NodePath.resolve(path))
+  return { network, writableRoots }
+}
+
+/** Two grants together. */
+export const mergeGrants = (a: PermissionGrant, b: PermissionGrant): PermissionGrant => ({
+  network: a.network || b.network,
+  writableRoots: [...a.writableRoots, ...b.writableRoots.filter((root) => !a.writableRoots.includes(root))]
+})
+
+/**
+ * `policy` widened by `grant`: the granted paths become writable roots (each keeping its `.git`
+ * read-only) and a granted network turns it on. Danger-full-access is already everything.
+ */
+export const widen = (policy: SandboxPolicy, grant: PermissionGrant): SandboxPolicy => {
+  if (policy.mode === "danger-full-access" || (!grant.network && grant.writableRoots.length === 0)) return policy
+  const known = policy.writableRoots.map((root) => root.root)
+  const added = grant.writableRoots.filter((root) => !known.includes(root))
+    .map((root) => ({ root, readOnlySubpaths: PROTECTED_NAMES.map((name) => NodePath.join(root, name)) }))
+  return { mode: policy.mode, writableRoots: [...policy.writableRoots, ...added], networkAccess: policy.networkAccess || grant.network }
+}

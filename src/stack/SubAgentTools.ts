@@ -26,7 +26,6 @@ import type * as Tool from "../tools/Tool.js"
 import * as ToolRegistry from "../tools/ToolRegistry.js"
 import * as ToolSets from "./ToolSets.js"
 import { contextGate, makeUnifiedExecTools } from "../tools/UnifiedExecTools.js"
-import type * as Workspace from "../tools/applyPatch/Workspace.js"
 import type * as UnifiedExecManager from "../tools/unifiedExec/UnifiedExecManager.js"
 import * as Sandbox from "../sandbox/Sandbox.js"
 import * as UpdatePlan from "../tools/UpdatePlan.js"
@@ -53,7 +52,7 @@ export interface SubAgentToolsOptions {
   /** Sandbox and approvals of its commands (default: those of the context, see makeUnifiedExecTools). */
   readonly gate?: UnifiedExecManager.ExecGate
   /** The sandbox policy apply_patch obeys (default: the context's Sandbox). */
-  readonly writeRefusal?: Workspace.WriteRefusal
+  readonly writeRefusal?: ApplyPatch.TurnWriteRefusal
 }
 
 /**

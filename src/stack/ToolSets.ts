@@ -89,7 +89,7 @@ export const build = (
     if (any("update_plan")) built.set("update_plan", UpdatePlan.make(yield* PlanStore.PlanStore))
     if (any("request_user_input")) built.set("request_user_input", RequestUserInput.make(yield* UserInput.UserInput))
     if (any("request_permissions")) {
-      built.set("request_permissions", RequestPermissions.make(yield* PermissionRequests.PermissionRequests))
+      built.set("request_permissions", RequestPermissions.make(yield* PermissionRequests.PermissionRequests, Option.getOrUndefined(sandbox)))
     }
     if (any("spawn_agent", "send_input", "resume_agent", "wait_agent", "close_agent")) {
       const manager = yield* SubAgentsTag.SubAgents

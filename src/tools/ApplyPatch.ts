@@ -66,20 +66,26 @@ export const run = (
   )
 }
 
+/** Why a write is refused in a turn (what the user granted for that turn counts), or undefined. */
+export type TurnWriteRefusal = (path: string, turnId?: string) => string | undefined
+
 /** The apply_patch tool over `fs`, working in `cwd` (writes also checked by `refuse`), with its own declaration. */
-export const tool = (fs: FileSystem.FileSystem, cwd: string, refuse?: Workspace.WriteRefusal): Tool.Tool<string> =>
+export const tool = (fs: FileSystem.FileSystem, cwd: string, refuse?: TurnWriteRefusal): Tool.Tool<string> =>
   Tool.makeCustom({
     name: NAME,
     description: DESCRIPTION,
     format: { type: "grammar", syntax: "lark", definition: GRAMMAR },
-    handler: (input) => run(input, cwd, refuse).pipe(Effect.provideService(FileSystem.FileSystem, fs))
+    handler: (input, context) =>
+      run(input, cwd, refuse === undefined ? undefined : (path) => refuse(path, context.turnId)).pipe(
+        Effect.provideService(FileSystem.FileSystem, fs)
+      )
   })
 
 export interface ApplyPatchOptions {
   /** The workspace root: relative paths start here and nothing outside it is written (default: the process's current directory). */
   readonly cwd?: string
   /** The sandbox policy writes must also obey (default: the Sandbox service when the context has one). */
-  readonly writeRefusal?: Workspace.WriteRefusal
+  readonly writeRefusal?: TurnWriteRefusal
 }
 
 /** The apply_patch tool of the context's file system (and Sandbox, when there is one). Not parallel. */

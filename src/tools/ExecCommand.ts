@@ -79,7 +79,7 @@ export const make = (manager: UnifiedExecManager): Tool.Tool<Parameters> =>
     parameters: Parameters,
     // Codex declares exec_command parallel-safe: two commands of one response run at the same time.
     supportsParallel: true,
-    handler: (args) => {
+    handler: (args, context) => {
       const cmd = (args.cmd ?? "").trim()
       if (cmd === "") return Effect.succeed("Error: `cmd` is required.")
       const permissions = blankToUndefined(args.sandbox_permissions?.trim()) ?? "use_default"
@@ -97,7 +97,8 @@ export const make = (manager: UnifiedExecManager): Tool.Tool<Parameters> =>
         yieldTimeMs: args.yield_time_ms ?? DEFAULT_YIELD_TIME_MS,
         maxOutputTokens: args.max_output_tokens,
         sandboxPermissions: permissions as (typeof SANDBOX_PERMISSIONS)[number],
-        justification: blankToUndefined(args.justification?.trim())
+        justification: blankToUndefined(args.justification?.trim()),
+        turnId: context.turnId
       }).pipe(Effect.mapError(toToolFailure))
     }
   })

@@ -42,22 +42,33 @@ const reasonText = (value: unknown): string | null => {
   return typeof value === "object" ? compactJson(value) : String(value)
 }
 
-/** The request_permissions tool asking through `requests`. */
-export const make = (requests: PermissionRequests.PermissionRequests): Tool.Tool<Parameters> =>
+/** Where a granted answer takes effect: the session's sandbox (see `Sandbox.grant`). */
+export interface GrantTarget {
+  readonly grant: (permissions: unknown, scope: "turn" | "session", turnId: string) => Effect.Effect<void>
+}
+
+/**
+ * The request_permissions tool asking through `requests`. An answer that grants something, for the
+ * turn or the session, widens `sandbox` as Codex does: later commands of that turn (or session) may
+ * write the granted paths and use the network if it was granted.
+ */
+export const make = (requests: PermissionRequests.PermissionRequests, sandbox?: GrantTarget): Tool.Tool<Parameters> =>
   Tool.make({
     name: NAME,
     description: "Asks the user for more file-system or network access and waits for the answer.",
     parameters: Parameters,
-    handler: (args) =>
+    handler: (args, context) =>
       Effect.gen(function*() {
         if (!isRecord(args.permissions)) return NOT_AN_OBJECT
         if (Object.keys(args.permissions).length === 0) return EMPTY
         const answer = yield* requests.request({ reason: reasonText(args.reason), permissions: args.permissions }).pipe(
           Effect.catchTag("PermissionRequestError", (error) => new Tool.ToolFailure({ name: "RuntimeError", message: error.message }))
         )
-        return Option.match(Option.filter(answer, (value) => value !== null && value !== undefined), {
-          onNone: () => CANCELLED,
-          onSome: (value) => value
-        })
+        const given = Option.getOrUndefined(Option.filter(answer, (value) => value !== null && value !== undefined))
+        if (given === undefined) return CANCELLED
+        if (sandbox !== undefined && isRecord(given) && (given.scope === "turn" || given.scope === "session")) {
+          yield* sandbox.grant(given.permissions, given.scope, context.turnId)
+        }
+        return given
       })
   })

@@ -77,7 +77,7 @@ const makeRunner = (options: ShellOptions) =>
     const executor = yield* CommandExecutor.CommandExecutor
     const environment = yield* Environment
     const cwd = options.cwd ?? process.cwd()
-    return (argv: readonly [string, ...Array<string>], workdir: string | undefined, timeoutMs: number, escalation: Escalation) =>
+    return (argv: readonly [string, ...Array<string>], workdir: string | undefined, timeoutMs: number, escalation: Escalation, turnId: string) =>
       Effect.gen(function*() {
         const asked = escalationOf(escalation)
         if ("error" in asked) return asked.error
@@ -100,7 +100,7 @@ const makeRunner = (options: ShellOptions) =>
             }))
           )
         if (options.gate === undefined) return (yield* launch(argv)).text
-        return yield* options.gate.run({ argv, cwd: resolved, display: shellJoin(argv), ...asked }, launch).pipe(
+        return yield* options.gate.run({ argv, cwd: resolved, display: shellJoin(argv), ...asked, turnId }, launch).pipe(
           Effect.catchTag("SandboxError", (error) => new Tool.ToolFailure({ name: "SandboxError", message: error.message }))
         )
       })
@@ -118,7 +118,7 @@ export const makeShell = (options: ShellOptions = {}): Effect.Effect<Tool.Tool<S
       description: "Runs a program with arguments (an argv list; use [\"bash\", \"-lc\", \"...\"] for shell syntax) " +
         "and returns its exit code and output.",
       parameters: ShellParameters,
-      handler: (args) => {
+      handler: (args, context) => {
         const timeoutMs = args.timeout_ms ?? DEFAULT_TIMEOUT_MS
         const command = args.command
         if (!Array.isArray(command) || command.length === 0) {
@@ -127,7 +127,7 @@ export const makeShell = (options: ShellOptions = {}): Effect.Effect<Tool.Tool<S
         if (!command.every((entry): entry is string => typeof entry === "string" && entry !== "")) {
           return Effect.succeed("Error: each `command` entry must be a non-empty string.")
         }
-        return run(command as [string, ...Array<string>], args.workdir, timeoutMs, args)
+        return run(command as [string, ...Array<string>], args.workdir, timeoutMs, args, context.turnId)
       }
     }))
 
@@ -142,11 +142,11 @@ export const makeShellCommand = (
       supportsParallel: true,
       description: "Runs a bash script and returns its exit code and output.",
       parameters: ShellCommandParameters,
-      handler: (args) => {
+      handler: (args, context) => {
         const command = (args.command ?? "").trim()
         const timeoutMs = args.timeout_ms ?? DEFAULT_TIMEOUT_MS
         if (command === "") return Effect.succeed("Error: `command` is required.")
         const login = args.login ?? true
-        return run(["bash", login ? "-lc" : "-c", command], args.workdir, timeoutMs, args)
+        return run(["bash", login ? "-lc" : "-c", command], args.workdir, timeoutMs, args, context.turnId)
       }
     }))

@@ -36,8 +36,9 @@ const setup = (mode: SandboxPolicy.SandboxMode) =>
     // The tool finds the policy in its context, as the CLI provides it.
     const tool = yield* ApplyPatch.make({ cwd: root }).pipe(Effect.provideService(Sandbox.Sandbox, sandbox))
     const registry = ToolRegistry.make([tool])
-    const call = (input: string) => registry.execute(toolCall("call_1", "apply_patch", input, "custom"), context)
-    return { root, call }
+    const call = (input: string, turnId = context.turnId) =>
+      registry.execute(toolCall("call_1", "apply_patch", input, "custom"), { ...context, turnId })
+    return { root, call, sandbox }
   })
 
 const patch = (...lines: ReadonlyArray<string>) => ["*** Begin Patch", ...lines, "*** End Patch"].join("\n")
@@ -52,6 +53,18 @@ describe("apply_patch and the sandbox policy", () => {
       )
       expect(NodeFs.existsSync(NodePath.join(root, "new.txt"))).toBe(false)
       expect(NodeFs.readFileSync(NodePath.join(root, "kept.txt"), "utf8")).toBe("old\n")
+    }).pipe(Effect.provide(NodeFileSystem.layer)))
+
+  it.scoped("read-only with the workspace granted for a turn: that turn may patch it, another may not", () =>
+    Effect.gen(function*() {
+      const { call, root, sandbox } = yield* setup("read-only")
+      yield* sandbox.grant({ file_system: { write: [root] } }, "turn", "turn-1")
+      const refused = yield* call(patch("*** Add File: other.txt", "+y"), "turn-2")
+      expect(refused.output).toContain("writing is blocked by read-only sandbox")
+      const ok = yield* call(patch("*** Add File: new.txt", "+x"))
+      expect(ok.output).toContain("Exit code: 0")
+      expect(NodeFs.readFileSync(NodePath.join(root, "new.txt"), "utf8")).toBe("x\n")
+      expect(NodeFs.existsSync(NodePath.join(root, "other.txt"))).toBe(false)
     }).pipe(Effect.provide(NodeFileSystem.layer)))
 
   it.scoped("workspace-write: the workspace is writable, its .git is not", () =>

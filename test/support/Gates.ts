@@ -37,5 +37,7 @@ export const fakeSandbox = (
   startupWarning: undefined,
   wrap: (argv, cwd) =>
     wrap(argv, cwd).pipe(Effect.mapError((error) => new Sandbox.SandboxError({ reason: "Unavailable", message: error.message }))),
-  writeRefusal: () => undefined
+  writeRefusal: () => undefined,
+  policyFor: () => ({ mode: "workspace-write", writableRoots: [], networkAccess: false }),
+  grant: () => Effect.void
 })

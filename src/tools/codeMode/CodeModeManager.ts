@@ -131,7 +131,7 @@ export const make = (options: CodeModeOptions): Effect.Effect<CodeModeManager, n
         const argv: readonly [string, ...Array<string>] = [options.node ?? process.execPath, "-e", Runtime.SOURCE]
         const admission: CommandGate.Admission = options.gate === undefined
           ? { _tag: "Run", argv, sandboxed: false }
-          : yield* options.gate.admit({ argv, cwd: options.cwd, display: cellDisplay(code), sandboxPermissions: "use_default" }).pipe(
+          : yield* options.gate.admit({ argv, cwd: options.cwd, display: cellDisplay(code), sandboxPermissions: "use_default", turnId: context.turnId }).pipe(
             Effect.mapError((error) => new Tool.ToolFailure({ name: "SandboxError", message: error.message }))
           )
         if (admission._tag === "Refused") return admission.text

@@ -27,6 +27,8 @@ export interface ExecRequest {
   readonly sandboxPermissions?: SandboxPermissions | undefined
   /** The model's question to the user for an escalation. */
   readonly justification?: string | undefined
+  /** The turn that runs it (what the user granted for that turn applies). */
+  readonly turnId?: string | undefined
 }
 
 /** A `write_stdin` call, arguments already validated. */
@@ -243,7 +245,8 @@ export const make = (
           cwd,
           display: OutputText.shellJoin(argv),
           sandboxPermissions: request.sandboxPermissions ?? "use_default",
-          justification: request.justification
+          justification: request.justification,
+          turnId: request.turnId
         }, launch)
       })
 
