@@ -44,8 +44,15 @@ export interface AgentLoop {
   readonly runTurn: (texts: ReadonlyArray<string>, turnId?: string, options?: TurnOptions) => Effect.Effect<TurnResult, TurnError>
   /** Asks the running turn to stop at the next safe boundary. */
   readonly interrupt: Effect.Effect<void>
-  /** Manual compaction (`/compact`); `None` when there is nothing to compact. */
-  readonly compact: (onEvent: (event: ModelEvent) => Effect.Effect<void>) => Effect.Effect<Option.Option<CompactionResult>, CompactError>
+  /**
+   * Manual compaction (`/compact`); `None` when there is nothing to compact. `onCompacted` hears
+   * the result in the same uninterruptible step that records it and replaces the history, so a
+   * caller that interrupts the compaction can tell whether it took effect.
+   */
+  readonly compact: (
+    onEvent: (event: ModelEvent) => Effect.Effect<void>,
+    onCompacted?: (result: CompactionResult) => Effect.Effect<void>
+  ) => Effect.Effect<Option.Option<CompactionResult>, CompactError>
   /** The `total_tokens` of the last usage report, if any. */
   readonly lastTotalTokens: Effect.Effect<number | undefined>
 }
@@ -125,16 +132,15 @@ export const make = (options: AgentLoopOptions = {}) =>
 
     // -- compaction ----------------------------------------------------------
 
-    const runCompactor = (onEvent: (event: ModelEvent) => Effect.Effect<void>) =>
+    const runCompactor = (onEvent: (event: ModelEvent) => Effect.Effect<void>, onCompacted?: (result: CompactionResult) => Effect.Effect<void>) =>
       Effect.gen(function* () {
-        const result = yield* compactor.compact({
+        return yield* compactor.compact({
           history: yield* Ref.get(history),
           prune: true,
           onEvent,
-          onPruned: (pruned) => Ref.set(history, pruned)
+          onPruned: (pruned) => Ref.set(history, pruned),
+          onCompacted: (result) => Effect.zipRight(Ref.set(history, result.history), onCompacted?.(result) ?? Effect.void)
         })
-        if (Option.isSome(result)) yield* Ref.set(history, result.value.history)
-        return result
       })
 
     const autoCompact = (turnId: string, phase: CompactPhase, totalTokens: number | undefined, limit: number | undefined) =>
@@ -381,7 +387,7 @@ export const make = (options: AgentLoopOptions = {}) =>
       replaceHistory: (items) => Ref.set(history, items),
       runTurn,
       interrupt: Ref.set(interruptRequested, true),
-      compact: (onEvent) => Effect.zipRight(repairHistory, runCompactor(onEvent)),
+      compact: (onEvent, onCompacted) => Effect.zipRight(repairHistory, runCompactor(onEvent, onCompacted)),
       lastTotalTokens: Ref.get(lastTotalTokens)
     }
     return loopService

@@ -24,12 +24,20 @@ export interface CompactOptions {
   readonly onEvent: (event: ModelEvent) => Effect.Effect<void>
   /** Called with the pruned history each time pruning shortens it, so the live history follows. */
   readonly onPruned: (history: ReadonlyArray<ConversationItem>) => Effect.Effect<void>
+  /**
+   * Called with the result right after it was recorded, in the same step: once the summary came
+   * back, an interruption lands before both or after both, never between them.
+   */
+  readonly onCompacted?: (result: CompactionResult) => Effect.Effect<void>
 }
 
 export type CompactError = ModelError | ContextError | RecorderError
 
 export interface Compactor {
-  /** Compacts; `None` when the history is empty. Records a `compacted` record on success. */
+  /**
+   * Compacts; `None` when the history is empty. Records a `compacted` record on success. The
+   * summary request can be interrupted; recording the result (and `onCompacted`) cannot.
+   */
   readonly compact: (options: CompactOptions) => Effect.Effect<Option.Option<CompactionResult>, CompactError>
 }
 export const Compactor = Context.GenericTag<Compactor>("tscodex/Compactor")

@@ -17,7 +17,7 @@ import {
   resolveTexts,
   summaryLine
 } from "./Compaction.js"
-import { type CompactOptions, Compactor } from "./Compactor.js"
+import { type CompactionResult, type CompactOptions, Compactor } from "./Compactor.js"
 
 /** A compactor over the services in context, with the given instruction and summary prefix. */
 export const make = (texts: CompactTexts) =>
@@ -62,21 +62,23 @@ export const make = (texts: CompactTexts) =>
 
     return Compactor.of({
       compact: (options) =>
-        Effect.gen(function* () {
+        Effect.uninterruptibleMask((restore) => Effect.gen(function* () {
           if (options.history.length === 0) return Option.none()
-          const { history, items, pruned } = yield* summarize(options)
+          const { history, items, pruned } = yield* restore(summarize(options))
           const compacted = compactHistory([...history, instruction, ...items], texts)
           yield* recorder.appendCompacted(compacted)
           const original = options.history.length
           const retained = Math.max(compacted.length - 1, 0)
-          return Option.some({
+          const result: CompactionResult = {
             history: compacted,
             originalItemCount: original,
             retainedItemCount: retained,
             prunedToolResults: pruned,
             summary: summaryLine(original, retained, pruned)
-          })
-        })
+          }
+          if (options.onCompacted !== undefined) yield* options.onCompacted(result)
+          return Option.some(result)
+        }))
     })
   })
 

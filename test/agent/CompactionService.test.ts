@@ -2,7 +2,7 @@
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as FileSystem from "@effect/platform/FileSystem"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Option, Ref } from "effect"
+import { Deferred, Effect, Fiber, Layer, Option, Ref, Stream } from "effect"
 import * as NodePath from "node:path"
 import { Compactor } from "../../src/agent/Compactor.js"
 import * as CompactorLive from "../../src/agent/CompactorLive.js"
@@ -255,5 +255,66 @@ describe("the compaction texts", () => {
       const error = yield* Effect.flip(compactWith(config(), "/nonexistent/tscodex-prompts"))
       expect(error._tag).toBe("ContextError")
       expect(error.message).toContain("/nonexistent/tscodex-prompts/compact_prompt.md")
+    }))
+})
+
+describe("interrupting a compaction", () => {
+  it.effect("an interrupt while the result is recorded waits for it: the record and onCompacted both happen", () =>
+    Effect.gen(function* () {
+      const recording = yield* Deferred.make<void>()
+      const release = yield* Deferred.make<void>()
+      const memory = yield* SessionRecorder.makeMemory
+      const slow: SessionRecorder.SessionRecorder = {
+        ...memory.recorder,
+        appendCompacted: (items) =>
+          Deferred.succeed(recording, undefined).pipe(Effect.zipRight(Deferred.await(release)), Effect.zipRight(memory.recorder.appendCompacted(items)))
+      }
+      const scripted = yield* ModelClient.makeScripted([ModelClient.items(assistantMessage("summary"))])
+      const compactor = yield* CompactorLive.make(TEXTS).pipe(
+        Effect.provideService(ModelClient.ModelClient, scripted.client),
+        Effect.provideService(ContextManager.ContextManager, ContextManager.makePlain()),
+        Effect.provideService(SessionRecorder.SessionRecorder, slow)
+      )
+      const live = yield* Ref.make<ReadonlyArray<ConversationItem>>([userMessage("hello"), assistantMessage("hi")])
+      const fiber = yield* Effect.fork(compactor.compact({
+        history: yield* Ref.get(live),
+        prune: true,
+        onEvent: () => Effect.void,
+        onPruned: (shorter) => Ref.set(live, shorter),
+        onCompacted: (result) => Ref.set(live, result.history)
+      }))
+      yield* Deferred.await(recording)
+      const interrupting = yield* Effect.fork(Fiber.interrupt(fiber))
+      yield* Deferred.succeed(release, undefined)
+      yield* Fiber.join(interrupting)
+      const recorded = yield* memory.log
+      expect(recorded.map((r) => r._tag)).toEqual(["Compacted"])
+      expect(yield* Ref.get(live)).toEqual(recorded[0]!.items)
+    }))
+
+  it.effect("an interrupt during the summary request records nothing and leaves the history alone", () =>
+    Effect.gen(function* () {
+      const memory = yield* SessionRecorder.makeMemory
+      const scripted = yield* ModelClient.makeScripted([])
+      const hanging: ModelClient.ModelClient = { ...scripted.client, stream: () => Stream.never }
+      const compactor = yield* CompactorLive.make(TEXTS).pipe(
+        Effect.provideService(ModelClient.ModelClient, hanging),
+        Effect.provideService(ContextManager.ContextManager, ContextManager.makePlain()),
+        Effect.provideService(SessionRecorder.SessionRecorder, memory.recorder)
+      )
+      const history = [userMessage("hello"), assistantMessage("hi")]
+      const live = yield* Ref.make<ReadonlyArray<ConversationItem>>(history)
+      const fiber = yield* Effect.fork(compactor.compact({
+        history,
+        prune: true,
+        onEvent: () => Effect.void,
+        onPruned: (shorter) => Ref.set(live, shorter),
+        onCompacted: (result) => Ref.set(live, result.history)
+      }))
+      yield* Effect.yieldNow()
+      const exit = yield* Fiber.interrupt(fiber)
+      expect(exit._tag).toBe("Failure")
+      expect(yield* memory.log).toEqual([])
+      expect(yield* Ref.get(live)).toBe(history)
     }))
 })

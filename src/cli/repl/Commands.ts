@@ -76,4 +76,6 @@ export const BANNER = [
 
 export const BUSY_RESUME = "Cannot resume while work is running or queued."
 export const BUSY_COMPACT = "Cannot compact while work is running or queued."
+/** Shown when Ctrl-C or Esc stopped a `/compact` before its summary came back. */
+export const COMPACT_INTERRUPTED = "■ Compaction interrupted - the conversation was not compacted."
 export const BUSY_MODEL = "Cannot change model while work is running or queued in steer mode."

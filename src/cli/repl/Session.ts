@@ -1,7 +1,8 @@
 /** Session: what each command of the interactive session does (turns, steer, queue, model, resume, compact). */
 import type * as FileSystem from "@effect/platform/FileSystem"
-import { Effect, Either, type Fiber, Option, Ref, type Scope } from "effect"
+import { Effect, Either, Exit, Fiber, Option, Ref, type Scope } from "effect"
 import { AgentRuntime, type QueueName, type SubmissionError } from "../../agent/AgentRuntime.js"
+import type { CompactionResult } from "../../agent/Compactor.js"
 import { ModelClient } from "../../model/ModelClient.js"
 import { AgentEvent, type TurnResult, turnResultJson } from "../../protocol/AgentEvent.js"
 import type { ModelEvent } from "../../protocol/ModelEvent.js"
@@ -9,8 +10,9 @@ import * as RolloutReader from "../../session/RolloutReader.js"
 import { historyToTurns, type Turn } from "../../session/SessionHistory.js"
 import * as SessionList from "../../session/SessionList.js"
 import * as ModelChoice from "./ModelChoice.js"
-import { BUSY_COMPACT, BUSY_MODEL, BUSY_RESUME, type Command, COMMANDS } from "./Commands.js"
+import { BUSY_COMPACT, BUSY_MODEL, BUSY_RESUME, type Command, COMMANDS, COMPACT_INTERRUPTED } from "./Commands.js"
 import { RolloutSwitch } from "../../session/RolloutSwitch.js"
+import { Terminal } from "./Terminal.js"
 import type { View } from "./View.js"
 
 export interface SessionOptions {
@@ -35,7 +37,7 @@ export interface Session {
   readonly awaitSubmissions: Effect.Effect<void>
 }
 
-type Services = AgentRuntime | ModelClient | RolloutSwitch | FileSystem.FileSystem
+type Services = AgentRuntime | ModelClient | RolloutSwitch | FileSystem.FileSystem | Terminal
 
 const messageOf = (error: unknown): string =>
   typeof error === "object" && error !== null && "message" in error ? String((error as { message: unknown }).message) : String(error)
@@ -45,6 +47,7 @@ export const make = (view: View, options: SessionOptions): Effect.Effect<Session
     const runtime = yield* AgentRuntime
     const client = yield* ModelClient
     const rollouts = yield* RolloutSwitch
+    const terminal = yield* Terminal
     const context = yield* Effect.context<FileSystem.FileSystem>()
     const scope = yield* Effect.scope
     /** Submitted turns whose outcome has not arrived yet ("work running or queued"). */
@@ -141,9 +144,18 @@ export const make = (view: View, options: SessionOptions): Effect.Effect<Session
       if (yield* busy) return yield* say(BUSY_COMPACT)
       if ((yield* runtime.loop.history).length === 0) return yield* say("Nothing to compact.")
       yield* say("Compacting conversation history...")
-      const result = yield* runtime.loop.compact(compactEvent)
-      if (Option.isNone(result)) return yield* say("Nothing to compact.")
-      const done = result.value
+      // Ctrl-C or Esc stops the summary request; once the summary is back it is recorded whole,
+      // and `committed` tells whether that happened before the interrupt took effect.
+      const committed = yield* Ref.make(Option.none<CompactionResult>())
+      const compacting = yield* Effect.fork(runtime.loop.compact(compactEvent, (result) => Ref.set(committed, Option.some(result))))
+      const exit = yield* Effect.raceFirst(Fiber.await(compacting), Effect.zipRight(terminal.keyPressed, Fiber.interrupt(compacting)))
+      const taken = yield* Ref.get(committed)
+      if (Option.isNone(taken)) {
+        if (Exit.isFailure(exit) && Exit.isInterrupted(exit)) return yield* view.apply((m) => m.line(COMPACT_INTERRUPTED, "error"))
+        yield* exit
+        return yield* say("Nothing to compact.")
+      }
+      const done = taken.value
       yield* view.apply((m) => (m.resetTurns(historyToTurns(done.history)), m.line(done.summary)))
     }).pipe(Effect.catchAll((error) => fail(messageOf(error))))
 

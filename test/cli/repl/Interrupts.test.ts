@@ -1,7 +1,7 @@
 /** Ctrl-C, Esc and Ctrl-D in the interactive session, on a scripted terminal with the TestClock. */
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Exit, Ref, Schema, Stream, TestClock } from "effect"
-import { BANNER } from "../../../src/cli/repl/Commands.js"
+import { BANNER, COMPACT_INTERRUPTED } from "../../../src/cli/repl/Commands.js"
 import { INTERRUPTED, QUIT_HINT } from "../../../src/cli/repl/Repl.js"
 import * as Terminal from "../../../src/cli/repl/Terminal.js"
 import * as ModelClient from "../../../src/model/ModelClient.js"
@@ -152,6 +152,37 @@ describe("interrupting a turn", () => {
       expect(Exit.isSuccess(yield* repl.finish())).toBe(true)
       expect(yield* repl.terminal.lines).toEqual([...BANNER])
       expect((yield* repl.scripted.prompts).length).toBe(0)
+    }))
+})
+
+describe("interrupting /compact", () => {
+  it.scoped("Ctrl-C while the summary is requested cancels the request and leaves the conversation as it was", () =>
+    Effect.gen(function* () {
+      const cancelled = yield* Deferred.make<void>()
+      const calls = yield* Ref.make(0)
+      const repl = yield* startRepl([ModelClient.items(assistantMessage("first")), ModelClient.items(assistantMessage("second"))], {
+        wrapClient: (client) => ({
+          ...client,
+          stream: (prompt) =>
+            Stream.unwrap(Effect.map(Ref.getAndUpdate(calls, (n) => n + 1), (n) =>
+              n === 1 ? Stream.never.pipe(Stream.ensuring(Deferred.succeed(cancelled, undefined))) : client.stream(prompt)))
+        })
+      })
+      yield* repl.type("hello")
+      yield* repl.hasLine("assistant> first")
+      yield* repl.type("/compact")
+      yield* repl.hasLine("Compacting conversation history...")
+      yield* repl.until(Effect.map(Ref.get(calls), (n) => n === 2), "the summary request")
+      yield* repl.terminal.press({ _tag: "Interrupt", typed: "" })
+      yield* repl.hasLine(COMPACT_INTERRUPTED)
+      expect(yield* Deferred.isDone(cancelled)).toBe(true)
+      yield* repl.type("more")
+      yield* repl.hasLine("assistant> second")
+      expect(Exit.isSuccess(yield* repl.finish())).toBe(true)
+      // the next request carries the whole conversation, not a summary
+      const last = (yield* repl.scripted.prompts).at(-1)!
+      expect(last.input.map((i) => (i._tag === "UserMessage" ? i.text : i._tag === "AssistantMessage" ? `> ${i.text}` : i._tag)))
+        .toEqual(["hello", "> first", "more"])
     }))
 })
 
