@@ -3,8 +3,6 @@ import * as NodeContext from "@effect/platform-node/NodeContext"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Option } from "effect"
 import * as NodeFs from "node:fs"
-import * as NodeNet from "node:net"
-import * as NodeOs from "node:os"
 import * as NodePath from "node:path"
 import * as Environment from "../../src/config/Environment.js"
 import { toolCall, type ToolResult } from "../../src/protocol/Items.js"
@@ -15,7 +13,7 @@ import * as PermissionRequests from "../../src/tools/PermissionRequests.js"
 import * as RequestPermissions from "../../src/tools/RequestPermissions.js"
 import * as ToolRegistry from "../../src/tools/ToolRegistry.js"
 import { makeUnifiedExecTools, sandboxGate } from "../../src/tools/UnifiedExecTools.js"
-import { bubblewrap } from "../support/Bubblewrap.js"
+import { bubblewrap, GREETING, loopbackGreeter, scratchFolders } from "../support/Bubblewrap.js"
 
 const bwrap = "bwrap" in bubblewrap ? bubblewrap.bwrap : undefined
 const skipReason = "skip" in bubblewrap ? ` (skipped: ${bubblewrap.skip})` : ""
@@ -29,17 +27,7 @@ const settings = (mode: SandboxPolicy.SandboxMode): SandboxPolicy.SandboxSetting
   bwrapPath: bwrap
 })
 
-const scratch = Effect.acquireRelease(
-  Effect.sync(() => {
-    const base = NodeFs.realpathSync(NodeFs.mkdtempSync(NodePath.join(NodeOs.tmpdir(), "tscodex-grants-")))
-    const work = NodePath.join(base, "work")
-    const home = NodePath.join(base, "home")
-    NodeFs.mkdirSync(work)
-    NodeFs.mkdirSync(NodePath.join(home, ".git"), { recursive: true })
-    return { base, work, home }
-  }),
-  ({ base }) => Effect.sync(() => NodeFs.rmSync(base, { recursive: true, force: true }))
-)
+const scratch = scratchFolders("home")
 
 const sandboxFor = (mode: SandboxPolicy.SandboxMode, cwd: string) =>
   Sandbox.make({ settings: settings(mode), cwd, tmpdir: undefined, availability: Sandbox.Availability.Available({ bwrap: bwrap ?? "/usr/bin/bwrap" }) })
@@ -152,19 +140,12 @@ describe.skipIf(bwrap === undefined)(`granted permissions in a real bubblewrap s
   it.scopedLive("network granted for the session reaches a loopback server in later turns too", () =>
     Effect.gen(function*() {
       const { work } = yield* scratch
-      const server = yield* Effect.acquireRelease(
-        Effect.async<NodeNet.Server>((resume) => {
-          const s = NodeNet.createServer((socket) => socket.end("hello from outside\n"))
-          s.listen(0, "127.0.0.1", () => resume(Effect.succeed(s)))
-        }),
-        (s) => Effect.async<void>((resume) => void s.close(() => resume(Effect.void)))
-      )
-      const connect = `exec 3<>/dev/tcp/127.0.0.1/${(server.address() as NodeNet.AddressInfo).port} && head -n1 <&3`
+      const { connect } = yield* loopbackGreeter
       const reg = yield* registry(work, "read-only", ["session"])
-      expect(text(yield* call(reg, "t1", "exec_command", { cmd: connect }))).not.toContain("hello from outside")
+      expect(text(yield* call(reg, "t1", "exec_command", { cmd: connect }))).not.toContain(GREETING)
       yield* call(reg, "t1", "request_permissions", { permissions: { network: { enabled: true } } })
       const reached = text(yield* call(reg, "t2", "exec_command", { cmd: connect }))
-      expect(reached).toContain("hello from outside")
+      expect(reached).toContain(GREETING)
       expect(reached).toContain("Process exited with code 0")
     }).pipe(Effect.provide(live)))
 })

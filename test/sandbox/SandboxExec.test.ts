@@ -3,8 +3,6 @@ import * as NodeContext from "@effect/platform-node/NodeContext"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Layer, Schedule, Scope } from "effect"
 import * as NodeFs from "node:fs"
-import * as NodeNet from "node:net"
-import * as NodeOs from "node:os"
 import * as NodePath from "node:path"
 import * as Environment from "../../src/config/Environment.js"
 import { toolCall, type ToolResult } from "../../src/protocol/Items.js"
@@ -14,24 +12,13 @@ import type * as SandboxPolicy from "../../src/sandbox/SandboxPolicy.js"
 import type * as Tool from "../../src/tools/Tool.js"
 import * as ToolRegistry from "../../src/tools/ToolRegistry.js"
 import { makeUnifiedExecTools, sandboxGate } from "../../src/tools/UnifiedExecTools.js"
-import { bubblewrap, pidsWith } from "../support/Bubblewrap.js"
+import { bubblewrap, GREETING, loopbackGreeter, pidsWith, scratchFolders } from "../support/Bubblewrap.js"
 
 const context: Tool.ToolContext = { turnId: "turn-1", history: [], collaborationMode: "default" }
 const bwrap = "bwrap" in bubblewrap ? bubblewrap.bwrap : undefined
 const skipReason = "skip" in bubblewrap ? ` (skipped: ${bubblewrap.skip})` : ""
 
-/** A scratch folder per test: `work` is the session cwd, `home` stands for a folder outside the writable roots. */
-const scratch = Effect.acquireRelease(
-  Effect.sync(() => {
-    const base = NodeFs.realpathSync(NodeFs.mkdtempSync(NodePath.join(NodeOs.tmpdir(), "tscodex-sandbox-")))
-    const work = NodePath.join(base, "work")
-    const home = NodePath.join(base, "home")
-    NodeFs.mkdirSync(NodePath.join(work, ".git"), { recursive: true })
-    NodeFs.mkdirSync(home)
-    return { base, work, home }
-  }),
-  ({ base }) => Effect.sync(() => NodeFs.rmSync(base, { recursive: true, force: true }))
-)
+const scratch = scratchFolders("work")
 
 const settings = (mode: SandboxPolicy.SandboxMode, network = false): SandboxPolicy.SandboxSettings => ({
   requestedMode: mode,
@@ -114,23 +101,15 @@ describe.skipIf(bwrap === undefined)(`commands in a real bubblewrap sandbox${ski
   it.scopedLive("network off: a loopback server outside is unreachable inside; reachable when network_access is on", () =>
     Effect.gen(function*() {
       const { work } = yield* scratch
-      const server = yield* Effect.acquireRelease(
-        Effect.async<NodeNet.Server>((resume) => {
-          const s = NodeNet.createServer((socket) => socket.end("hello from outside\n"))
-          s.listen(0, "127.0.0.1", () => resume(Effect.succeed(s)))
-        }),
-        (s) => Effect.async<void>((resume) => void s.close(() => resume(Effect.void)))
-      )
-      const port = (server.address() as NodeNet.AddressInfo).port
-      const connect = `exec 3<>/dev/tcp/127.0.0.1/${port} && head -n1 <&3`
+      const { connect } = yield* loopbackGreeter
       const isolated = yield* registry(work, "workspace-write")
       const blocked = text(yield* run(isolated, { cmd: connect }))
-      expect(blocked).not.toContain("hello from outside")
+      expect(blocked).not.toContain(GREETING)
       expect(blocked).not.toContain("Process exited with code 0")
       const open = yield* registry(work, "workspace-write", { network: true })
       const reached = text(yield* run(open, { cmd: connect }))
       // The machine's shell start-up files may add their own complaints about the read-only home.
-      expect(body(reached).split("\n")).toContain("hello from outside")
+      expect(body(reached).split("\n")).toContain(GREETING)
       expect(reached).toContain("Process exited with code 0")
     }).pipe(Effect.provide(live)))
 

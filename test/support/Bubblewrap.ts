@@ -1,6 +1,9 @@
-/** Whether real bubblewrap sandboxes can be made on this machine, for tests that need one (and why not). */
+/** Whether real bubblewrap sandboxes can be made on this machine, for tests that need one (and why not), and what sandbox tests share. */
+import { Effect } from "effect"
 import { spawnSync } from "node:child_process"
 import * as NodeFs from "node:fs"
+import * as NodeNet from "node:net"
+import * as NodeOs from "node:os"
 import * as NodePath from "node:path"
 
 const find = (): string | undefined => {
@@ -40,3 +43,36 @@ export const pidsWith = (marker: string): ReadonlyArray<number> => {
   }
   return pids
 }
+
+/**
+ * Scratch folders for one test, removed afterwards: `work` is the session cwd and `home` a folder
+ * outside the writable roots; `gitIn` names the one that holds a `.git` folder.
+ */
+export const scratchFolders = (gitIn: "work" | "home") =>
+  Effect.acquireRelease(
+    Effect.sync(() => {
+      const base = NodeFs.realpathSync(NodeFs.mkdtempSync(NodePath.join(NodeOs.tmpdir(), "tscodex-sandbox-")))
+      const work = NodePath.join(base, "work")
+      const home = NodePath.join(base, "home")
+      NodeFs.mkdirSync(work)
+      NodeFs.mkdirSync(home)
+      NodeFs.mkdirSync(NodePath.join(gitIn === "work" ? work : home, ".git"))
+      return { base, work, home }
+    }),
+    ({ base }) => Effect.sync(() => NodeFs.rmSync(base, { recursive: true, force: true }))
+  )
+
+/** The line the loopback greeter sends. */
+export const GREETING = "hello from outside"
+
+/** A TCP server on loopback, outside any sandbox, that sends GREETING to whoever connects; and the shell command that reads it. */
+export const loopbackGreeter = Effect.map(
+  Effect.acquireRelease(
+    Effect.async<NodeNet.Server>((resume) => {
+      const s = NodeNet.createServer((socket) => socket.end(`${GREETING}\n`))
+      s.listen(0, "127.0.0.1", () => resume(Effect.succeed(s)))
+    }),
+    (s) => Effect.async<void>((resume) => void s.close(() => resume(Effect.void)))
+  ),
+  (server) => ({ connect: `exec 3<>/dev/tcp/127.0.0.1/${(server.address() as NodeNet.AddressInfo).port} && head -n1 <&3` })
+)

@@ -26,6 +26,25 @@ const round = (client: HttpClient.HttpClient) =>
     Effect.flatMap((downstream) => Effect.either(Stream.runCollect(downstream.openRound({ model: "m", messages: [] }))))
   )
 
+/** A loopback server, closed with the scope, whose every answer is an event stream that `answer` writes; its port. */
+const sseServer = (answer: (response: Http.ServerResponse) => void) =>
+  Effect.map(
+    Effect.acquireRelease(
+      Effect.async<Http.Server>((resume) => {
+        const created = Http.createServer((_request, response) => {
+          response.writeHead(200, { "content-type": "text/event-stream" })
+          answer(response)
+        })
+        created.listen(0, "127.0.0.1", () => resume(Effect.succeed(created)))
+      }),
+      (created) => Effect.async<void>((resume) => {
+        created.closeAllConnections()
+        created.close(() => resume(Effect.void))
+      })
+    ),
+    (server) => (server.address() as AddressInfo).port
+  )
+
 describe("Downstream timeouts", () => {
   it.effect("a body idle for the timeout fails as a read failure", () =>
     Effect.gen(function* () {
@@ -47,20 +66,7 @@ describe("Downstream timeouts", () => {
 
   it.scoped("a body read from the socket (the wire client's path) and then idle for the timeout fails the same way", () =>
     Effect.gen(function* () {
-      const server = yield* Effect.acquireRelease(
-        Effect.async<Http.Server>((resume) => {
-          const created = Http.createServer((_request, response) => {
-            response.writeHead(200, { "content-type": "text/event-stream" })
-            response.write("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\n")
-          })
-          created.listen(0, "127.0.0.1", () => resume(Effect.succeed(created)))
-        }),
-        (created) => Effect.async<void>((resume) => {
-          created.closeAllConnections()
-          created.close(() => resume(Effect.void))
-        })
-      )
-      const port = (server.address() as AddressInfo).port
+      const port = yield* sseServer((response) => response.write("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\n"))
       const first = yield* Deferred.make<void>()
       const downstream = yield* Downstream.make(ServerConfig.make({ timeoutSeconds: 10, outcommingBaseUrl: `http://127.0.0.1:${port}/v1` })).pipe(
         Effect.provideService(HttpClient.HttpClient, WireHttpClient.make),
@@ -98,20 +104,8 @@ const batched = (client: HttpClient.HttpClient, baseUrl?: string) =>
 describe("Downstream.openRoundBatched", () => {
   it.scoped("hands each read of the wire client's body to the presenter once and streams what it returns", () =>
     Effect.gen(function* () {
-      const server = yield* Effect.acquireRelease(
-        Effect.async<Http.Server>((resume) => {
-          const created = Http.createServer((_request, response) => {
-            response.writeHead(200, { "content-type": "text/event-stream" })
-            response.end(body)
-          })
-          created.listen(0, "127.0.0.1", () => resume(Effect.succeed(created)))
-        }),
-        (created) => Effect.async<void>((resume) => {
-          created.closeAllConnections()
-          created.close(() => resume(Effect.void))
-        })
-      )
-      const { out, sizes } = yield* batched(WireHttpClient.make, `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`)
+      const port = yield* sseServer((response) => response.end(body))
+      const { out, sizes } = yield* batched(WireHttpClient.make, `http://127.0.0.1:${port}/v1`)
       expect(out.replaceAll("|", "")).toBe("abcd")
       expect(sizes.reduce((a, b) => a + b, 0)).toBe(4)
     }))
