@@ -1,5 +1,6 @@
 /** SandboxPolicy: the sandbox settings of config.toml, and what they allow (writable roots, network). */
 import { Data, Either } from "effect"
+import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
 
 /** The sandbox modes, as Codex names them. */
@@ -197,8 +198,17 @@ export const grantOf = (permissions: unknown): PermissionGrant => {
   const fileSystem = permissions["file_system"]
   const write = isTable(fileSystem) && Array.isArray(fileSystem["write"]) ? fileSystem["write"] : []
   const writableRoots = write.filter((path): path is string => typeof path === "string" && NodePath.isAbsolute(path))
-    .map((path) => NodePath.resolve(path))
+    .map((path) => realOrResolved(path))
   return { network, writableRoots }
+}
+
+/** The real path (links resolved, as the sandbox mounts it and write checks compare it), else the path made absolute. */
+const realOrResolved = (path: string): string => {
+  try {
+    return NodeFs.realpathSync(path)
+  } catch {
+    return NodePath.resolve(path)
+  }
 }
 
 /** Two grants together. */

@@ -41,6 +41,15 @@ describe("permission grants", () => {
     expect(SandboxPolicy.grantOf({ network: { enabled: false } })).toEqual(SandboxPolicy.NO_GRANT)
   })
 
+  it.effect("name a granted path that goes through a link by its real path, as the sandbox mounts it", () =>
+    Effect.gen(function*() {
+      const { base, home } = yield* scratch
+      const link = NodePath.join(base, "link")
+      NodeFs.symlinkSync(home, link)
+      expect(SandboxPolicy.grantOf({ file_system: { write: [link, NodePath.join(base, "missing")] } }).writableRoots)
+        .toEqual([home, NodePath.join(base, "missing")])
+    }).pipe(Effect.scoped))
+
   it("widen a policy (granted roots keep .git read-only) and leave danger-full-access as it is", () => {
     const readOnly = SandboxPolicy.policyFor("read-only", settings("read-only"), "/project", undefined)
     const widened = SandboxPolicy.widen(readOnly, { network: true, writableRoots: ["/srv/data"] })
