@@ -160,7 +160,7 @@ export const writeRefusal = (policy: SandboxPolicy, path: string): string | unde
   if (root === undefined && policy.mode === "read-only") return "writing is blocked by read-only sandbox"
   if (root === undefined) return `${path} is outside the writable roots of the workspace-write sandbox`
   const locked = root.readOnlySubpaths.find((subpath) => isWithin(subpath, path))
-  return locked === undefined ? undefined : `${locked} stays read-only in the workspace-write sandbox`
+  return locked === undefined ? undefined : `${locked} stays read-only in the ${policy.mode} sandbox`
 }
 
 /** What sandboxed commands may read: folders, minus paths the sandbox replaces with its own. */

@@ -59,7 +59,7 @@ describe("permission grants", () => {
       networkAccess: true
     })
     expect(SandboxPolicy.writeRefusal(widened, "/srv/data/x")).toBeUndefined()
-    expect(SandboxPolicy.writeRefusal(widened, "/srv/data/.git/config")).toContain("stays read-only")
+    expect(SandboxPolicy.writeRefusal(widened, "/srv/data/.git/config")).toBe("/srv/data/.git stays read-only in the read-only sandbox")
     expect(SandboxPolicy.writeRefusal(widened, "/project/x")).toBe("writing is blocked by read-only sandbox")
     const full = SandboxPolicy.policyFor("danger-full-access", settings("danger-full-access"), "/project", undefined)
     expect(SandboxPolicy.widen(full, { network: true, writableRoots: ["/srv"] })).toBe(full)

@@ -50,11 +50,7 @@ export const translateResponseEncoded = <E, R>(
   options: ResponseTranslation<E, R>
 ): Stream.Stream<Ev.ResponsesStreamEvent | EncodedEvents, never, R> =>
   translateWith(options, (translator, chunks) => {
-    const events: Array<Ev.ResponsesStreamEvent> = []
-    for (const chunk of chunks) {
-      for (const event of translator.push(chunk)) events.push(event)
-    }
-    const encoded = encodeBatch(events)
+    const encoded = encodeBatch(chunks.flatMap(translator.push))
     return encoded === undefined ? [] : [encoded]
   })
 
