@@ -11,6 +11,7 @@ import { chatReadFailed, decodeChatChunks, makeChatChunkReader } from "./stream/
 import { messagesToChatChunks } from "./stream/MessagesEvents.js"
 import { describeFailure, OutcommingStreamError } from "./stream/StreamErrors.js"
 import * as ServerConfig from "./ServerConfig.js"
+import { asSetup } from "./SlicedScheduler.js"
 
 /** The `/models` proxy could not get a JSON answer (answered with HTTP 502). */
 export class ModelsRequestError extends Data.TaggedError("ModelsRequestError")<{ readonly message: string }> {}
@@ -153,7 +154,7 @@ export const make = (config: ServerConfig.ServerConfig): Effect.Effect<Downstrea
       present: (chunks: ReadonlyArray<ChatChunk>) => ReadonlyArray<O>,
       onStatus?: (status: number) => void
     ): Stream.Stream<O, OutcommingStreamError> =>
-      Stream.unwrap(Effect.gen(function* () {
+      Stream.unwrap(asSetup(Effect.gen(function* () {
         const api = ServerConfig.normalizedApi(config)
         if (api === undefined) {
           return yield* new OutcommingStreamError({ message: `unsupported outcomming API: ${quoted(config.outcommingApi)}` })
@@ -187,7 +188,7 @@ export const make = (config: ServerConfig.ServerConfig): Effect.Effect<Downstrea
         )
         const chunks = api === "messages" ? messagesToChatChunks(text, decodeOptions) : decodeChatChunks(text, decodeOptions)
         return Stream.mapChunks(chunks, (batch) => Chunk.unsafeFromArray(present(Chunk.toReadonlyArray(batch)) as Array<O>))
-      }))
+      })))
 
     const openRound = (request: Readonly<Record<string, unknown>>, onStatus?: (status: number) => void) =>
       openRoundBatched(request, (chunks) => chunks, onStatus)

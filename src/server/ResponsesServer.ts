@@ -22,6 +22,7 @@ import * as PayloadProcessors from "./request/PayloadProcessors.js"
 import { parseRequestBody, requireObject } from "./request/Validate.js"
 import * as ServerConfig from "./ServerConfig.js"
 import * as SessionStore from "./SessionStore.js"
+import { asSetup } from "./SlicedScheduler.js"
 import * as Ev from "./stream/ResponsesEvents.js"
 import { EncodedEvents } from "./stream/SseEncode.js"
 import { terminatedSse } from "./stream/Terminal.js"
@@ -129,7 +130,7 @@ export const makeApp = (
 
     /** The events of an accepted request: the processors run here, so their failure is a `response.failed`. */
     const events = (body: Record<string, unknown>, sessionId: string | null, model: string, notes: AccessLog.RequestNotes) =>
-      Stream.unwrap(Effect.gen(function* () {
+      Stream.unwrap(asSetup(Effect.gen(function* () {
         const registry = yield* processors.registry
         const translated = translateRequest(body, { provider, processors: registry, returnTokenIds })
         const record = yield* sessions.allocate(sessionId, Either.isRight(translated) ? translated.right.request.model : model)
@@ -160,7 +161,7 @@ export const makeApp = (
           const event = finished.value as Ev.ResponseCompleted | Ev.ResponseIncomplete
           return Effect.as(Effect.ignore(sessions.save({ ...record, conversation: conversationOf(body.input, event.response.output) })), chunk)
         })
-      }))
+      })))
 
     /** The body with the stored conversation of `previous_response_id` in front of its input, or the error answer. */
     const withPrevious = (body: Record<string, unknown>) =>
@@ -179,7 +180,7 @@ export const makeApp = (
         return Either.right({ ...body, input: [...record.conversation, ...(Array.isArray(input) ? input : [])] })
       }).pipe(Effect.catchTag("SessionStoreError", (error) => Effect.succeed(Either.left(Auth.openAiError(503, clean(error.message), { type: "server_error" })))))
 
-    const responses = Effect.gen(function* () {
+    const responses = asSetup(Effect.gen(function* () {
       const request = yield* HttpServerRequest.HttpServerRequest
       const notes = yield* AccessLog.RequestNotes
       const text = yield* RequestBody.readText(request, config.maxBodyBytes).pipe(Effect.either)
@@ -208,7 +209,7 @@ export const makeApp = (
         contentType: streamContentType,
         headers: streamHeaders
       })
-    })
+    }))
 
     /** Inbound keys, when configured, guard everything but the health checks. */
     const guarded = <E, R>(handler: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>) =>

@@ -1,0 +1,78 @@
+/** The server's scheduler runs set-up work first, ends turns early only while requests are starting, and runs real fibers correctly. */
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Fiber, Scheduler } from "effect"
+import * as SlicedScheduler from "../../src/server/SlicedScheduler.js"
+
+/** Resolves after the event loop's next check phase (after callbacks queued before this call). */
+const nextTurn = () => new Promise<void>((done) => setImmediate(done))
+
+/** A scheduler on a clock the test moves: each task says how long it "ran". */
+const withClock = (options = SlicedScheduler.defaults) => {
+  let time = 0
+  const scheduler = SlicedScheduler.make(options, () => time)
+  const ran: Array<string> = []
+  const task = (name: string, millis = 0) => () => {
+    ran.push(name)
+    time += millis
+  }
+  return { scheduler, ran, task, advance: (millis: number) => void (time += millis) }
+}
+
+/** Stands in for a fiber: the scheduler only tells fibers apart. */
+const fiberLike = () => ({}) as unknown as Fiber.RuntimeFiber<unknown, unknown>
+
+describe("SlicedScheduler", () => {
+  it("runs raised-priority work and a new fiber's first run ahead of queued streaming work", async () => {
+    const { scheduler, ran, task } = withClock()
+    const streaming = fiberLike()
+    const fresh = fiberLike()
+    scheduler.scheduleTask(task("first run of streaming"), 0, streaming)
+    scheduler.scheduleTask(task("streaming"), 0, streaming)
+    scheduler.scheduleTask(task("set-up"), SlicedScheduler.setupPriority, streaming)
+    scheduler.scheduleTask(task("new fiber"), 0, fresh)
+    scheduler.scheduleTask(task("new fiber again"), 0, fresh)
+    await nextTurn()
+    expect(ran).toEqual(["first run of streaming", "set-up", "new fiber", "streaming", "new fiber again"])
+  })
+
+  it("ends a turn after the slice while requests are starting, and runs the rest in the next turn", async () => {
+    const { scheduler, ran, task } = withClock({ startingSliceMillis: 2, settleMillis: 50 })
+    scheduler.scheduleTask(task("set-up", 3), SlicedScheduler.setupPriority)
+    scheduler.scheduleTask(task("stream a", 1), 0)
+    scheduler.scheduleTask(task("stream b", 1), 0)
+    await nextTurn()
+    expect(ran).toEqual(["set-up"])
+    await nextTurn()
+    expect(ran).toEqual(["set-up", "stream a", "stream b"])
+  })
+
+  it("runs everything queued in one turn once no request has started for the settle time", async () => {
+    const { scheduler, ran, task, advance } = withClock({ startingSliceMillis: 2, settleMillis: 50 })
+    scheduler.scheduleTask(task("set-up"), SlicedScheduler.setupPriority)
+    await nextTurn()
+    advance(60)
+    for (const name of ["a", "b", "c", "d"]) scheduler.scheduleTask(task(name, 5), 0)
+    await nextTurn()
+    expect(ran).toEqual(["set-up", "a", "b", "c", "d"])
+  })
+
+  it("yields by the fiber's operation budget, at the fiber's priority", () => {
+    const scheduler = SlicedScheduler.make()
+    expect(scheduler.shouldYield).toBe(Scheduler.defaultShouldYield)
+  })
+
+  it("runs forked fibers, set-up regions and sleeps of a real program to the same results", async () => {
+    const program = Effect.gen(function* () {
+      const workers = yield* Effect.forEach(Array.from({ length: 50 }, (_, i) => i), (i) =>
+        Effect.fork(Effect.gen(function* () {
+          let sum = 0
+          for (let n = 0; n <= i * 10; n++) sum += yield* Effect.succeed(n)
+          const setUp = yield* SlicedScheduler.asSetup(Effect.map(Effect.sleep("1 millis"), () => i))
+          return sum + setUp
+        })))
+      return yield* Fiber.joinAll(workers)
+    }).pipe(Effect.withScheduler(SlicedScheduler.make()), Effect.withMaxOpsBeforeYield(16))
+    const results = await Effect.runPromise(program)
+    expect(results).toEqual(Array.from({ length: 50 }, (_, i) => ((i * 10) * (i * 10 + 1)) / 2 + i))
+  })
+})
