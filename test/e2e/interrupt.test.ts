@@ -42,6 +42,8 @@ describe("Ctrl-C in one-shot mode", () => {
       )
       const proc = yield* Command.start(command)
       yield* until(() => readText(pidFile).trim() !== "", "the command to start")
+      // the shell writes the file before it turns into `sleep`: wait for the exec as well
+      yield* until(() => pidsRunning(["sleep", seconds]).length === 1, "the sleep to start")
       const sleeping = pidsRunning(["sleep", seconds])
       expect(sleeping.length).toBe(1)
       yield* proc.kill("SIGINT")
