@@ -3,7 +3,8 @@
  * `tscodex responses-server` from a chat-completions backend, against the same client reading the
  * backend directly. The backend (its own process) writes one socket write per chunk. Reports one
  * stream of 25,000 deltas, and 200 concurrent streams of 2,000 deltas (p99 time, time to first delta),
- * with the relay's CPU time and peak RSS. RELAY_CLI names another built CLI to measure, and
+ * with the relay's CPU time and peak RSS (the 200-stream case runs three times; `npm run bench` reports
+ * medians). RELAY_CLI names another built CLI to measure, and
  * RELAY_NODE_OPTIONS adds node options to the relay (e.g. --cpu-prof).
  */
 import { type ChildProcess, spawn } from "node:child_process"
@@ -170,7 +171,31 @@ export const runConcurrent = async (streams = 200, deltas = 2_000): Promise<Rela
   }
 }
 
-export const runRelayBench = async (): Promise<RelayResult> => ({ single: await runSingle(), concurrent: await runConcurrent() })
+/** How many times the 200-stream case runs: its figures move from run to run, so their medians are reported. */
+export const concurrentRuns = 3
+
+/** `runConcurrent` `runs` times: the median of each figure, and every run's figures. */
+export const runConcurrentMedian = async (
+  runs = concurrentRuns
+): Promise<RelayResult["concurrent"] & { readonly runs: ReadonlyArray<RelayResult["concurrent"]> }> => {
+  const all: Array<RelayResult["concurrent"]> = []
+  for (let i = 0; i < runs; i++) all.push(await runConcurrent())
+  const mid = (pick: (run: RelayResult["concurrent"]) => number) => median(all.map(pick))
+  return {
+    streams: all[0]!.streams,
+    deltas: all[0]!.deltas,
+    directP99Ms: mid((r) => r.directP99Ms),
+    relayP99Ms: mid((r) => r.relayP99Ms),
+    directFirstDeltaP99Ms: mid((r) => r.directFirstDeltaP99Ms),
+    relayFirstDeltaP99Ms: mid((r) => r.relayFirstDeltaP99Ms),
+    relayFirstDeltaMaxMs: mid((r) => r.relayFirstDeltaMaxMs),
+    relayCpuMs: mid((r) => r.relayCpuMs),
+    relayPeakRssMib: mid((r) => r.relayPeakRssMib),
+    runs: all
+  }
+}
+
+export const runRelayBench = async () => ({ single: await runSingle(), concurrent: await runConcurrentMedian() })
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const which = process.argv[2] ?? "all"
