@@ -24,6 +24,9 @@ export const defaults: SlicedOptions = { startingSliceMillis: 2, settleMillis: 5
  * `startingSliceMillis`, and the rest runs in the next turn; otherwise a turn runs everything
  * queued, as Effect's batched schedulers do.
  *
+ * Each turn runs at least one task of the rest, so a flood of new requests slows the streams in
+ * flight down but does not stop them.
+ *
  * Node accepts one new connection per event-loop turn, and each step of a request's set-up waits
  * for the scheduler. When a turn runs every stream's work, 200 streams in flight hold the next
  * connections and set-ups back by seconds. A fiber still yields after its operation budget
@@ -38,8 +41,13 @@ export const make = (options: SlicedOptions = defaults, now: () => number = () =
 
   const drain = () => {
     const turnStart = now()
+    let streamed = false
     for (;;) {
-      const task = urgent.take() ?? normal.take()
+      let task = urgent.take()
+      if (task === undefined) {
+        task = normal.take()
+        streamed = true
+      }
       if (task === undefined) {
         scheduled = false
         return
@@ -48,6 +56,8 @@ export const make = (options: SlicedOptions = defaults, now: () => number = () =
       if (urgent.size() + normal.size() === 0) continue
       const time = now()
       if (time < startingUntil && time - turnStart >= options.startingSliceMillis) {
+        // a flood of new requests still lets the streams in flight move on: one task a turn at least
+        if (!streamed) normal.take()?.()
         setImmediate(drain)
         return
       }

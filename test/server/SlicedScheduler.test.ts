@@ -38,12 +38,30 @@ describe("SlicedScheduler", () => {
   it("ends a turn after the slice while requests are starting, and runs the rest in the next turn", async () => {
     const { scheduler, ran, task } = withClock({ startingSliceMillis: 2, settleMillis: 50 })
     scheduler.scheduleTask(task("set-up", 3), SlicedScheduler.setupPriority)
-    scheduler.scheduleTask(task("stream a", 1), 0)
-    scheduler.scheduleTask(task("stream b", 1), 0)
+    for (const name of ["a", "b", "c", "d"]) scheduler.scheduleTask(task(`stream ${name}`, 1), 0)
     await nextTurn()
-    expect(ran).toEqual(["set-up"])
+    // the set-up used up the slice; one streaming task still runs
+    expect(ran).toEqual(["set-up", "stream a"])
     await nextTurn()
-    expect(ran).toEqual(["set-up", "stream a", "stream b"])
+    expect(ran).toEqual(["set-up", "stream a", "stream b", "stream c"])
+    await nextTurn()
+    expect(ran).toEqual(["set-up", "stream a", "stream b", "stream c", "stream d"])
+  })
+
+  it("lets streaming work through a flood of set-up work, a task each turn", async () => {
+    const { scheduler, ran, task } = withClock({ startingSliceMillis: 2, settleMillis: 50 })
+    let left = 5
+    const flood = (): void => {
+      task("set-up", 3)()
+      if (--left > 0) scheduler.scheduleTask(flood, SlicedScheduler.setupPriority)
+    }
+    scheduler.scheduleTask(flood, SlicedScheduler.setupPriority)
+    scheduler.scheduleTask(task("stream a"), 0)
+    scheduler.scheduleTask(task("stream b"), 0)
+    await nextTurn()
+    expect(ran).toEqual(["set-up", "stream a"])
+    await nextTurn()
+    expect(ran).toEqual(["set-up", "stream a", "set-up", "stream b"])
   })
 
   it("runs everything queued in one turn once no request has started for the settle time", async () => {
