@@ -28,6 +28,10 @@ describe("tscodex batch --cluster with tscodex runner", () => {
   it.skipIf(skipReason !== undefined)(`three runners, one killed mid-batch: every task finishes exactly once${skipReason === undefined ? "" : ` (skipped: ${skipReason})`}`, () =>
     Effect.gen(function* () {
       const fs = yield* FileSystem.FileSystem
+      const tails = new Map<string, string>()
+      const keepTail = (name: string, output: Stream.Stream<Uint8Array, unknown>) =>
+        output.pipe(Stream.decodeText(), Stream.runForEach((text) => Effect.sync(() => void tails.set(name, ((tails.get(name) ?? "") + text).slice(-2000)))), Effect.ignore)
+      const said = () => [...tails].map(([name, text]) => `--- ${name}:\n${text}`).join("\n")
       const pg = yield* PgServer.start(binaries as { bin: string; runuser?: string })
       const h = yield* setup()
       yield* writeTasks(`${h.work}/tasks.jsonl`, TASKS)
@@ -42,13 +46,13 @@ describe("tscodex batch --cluster with tscodex runner", () => {
             "runner", "--cluster", pg.url, "--listen", address, "--advertise", address, "--out", `r${n}`,
             "--concurrency", "2", "--lock-expiration-seconds", LOCK_SECONDS
           ])
-          // keep the pipes drained
-          yield* Effect.forkScoped(Stream.runDrain(Stream.merge(proc.stdout, proc.stderr)))
+          // keep the pipes drained, and the end of what was said for a failure's message
+          yield* Effect.forkScoped(keepTail(`runner ${n}`, Stream.merge(proc.stdout, proc.stderr)))
           return { n, proc, address }
         }))
       const submitter = yield* start(["batch", "tasks.jsonl", "--out", "out", "--cluster", pg.url, "--lock-expiration-seconds", LOCK_SECONDS])
       const submitterOut = yield* Effect.forkScoped(submitter.stdout.pipe(Stream.decodeText(), Stream.mkString))
-      yield* Effect.forkScoped(Stream.runDrain(submitter.stderr))
+      yield* Effect.forkScoped(keepTail("submitter", submitter.stderr))
       const results = `${h.work}/out/results.jsonl`
 
       // while the gate is shut no task can finish: a runner with a rollout is running that task
@@ -60,7 +64,16 @@ describe("tscodex batch --cluster with tscodex runner", () => {
           if (running.length > 0) return { ...runner, running }
         }
         return yield* Effect.fail("not yet" as const)
-      }).pipe(Effect.retry(Schedule.spaced("100 millis")), Effect.timeout("180 seconds"))
+      }).pipe(
+        Effect.retry(Schedule.spaced("100 millis")),
+        Effect.timeout("180 seconds"),
+        Effect.orElse(() =>
+          Effect.gen(function* () {
+            const alive = yield* Effect.forEach([...runners.map((r) => [`runner ${r.n}`, r.proc] as const), ["submitter", submitter] as const], ([name, proc]) =>
+              Effect.map(Effect.orElseSucceed(proc.isRunning, () => false), (running) => `${name} ${running ? "running" : "exited"}`))
+            return yield* Effect.dieMessage(`no runner started a task within 180 s (${alive.join(", ")}); what the processes said:\n${said()}`)
+          }))
+      )
       yield* victim.proc.kill("SIGKILL")
       expect(yield* awaitGone(victim.proc.pid)).toBe(true)
       expect(yield* readResults(results)).toEqual([])
