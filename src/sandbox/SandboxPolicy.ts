@@ -125,8 +125,11 @@ export const writableRoots = (
   for (const candidate of candidates.map((path) => NodePath.resolve(path))) {
     if (!roots.includes(candidate)) roots.push(candidate)
   }
-  return roots.map((root) => ({ root, readOnlySubpaths: PROTECTED_NAMES.map((name) => NodePath.join(root, name)) }))
+  return roots.map(protectedRoot)
 }
+
+/** A writable root that keeps its protected names (`.git`) read-only. */
+const protectedRoot = (root: string): WritableRoot => ({ root, readOnlySubpaths: PROTECTED_NAMES.map((name) => NodePath.join(root, name)) })
 
 /** The policy of a settled mode. */
 export const policyFor = (
@@ -224,7 +227,6 @@ export const mergeGrants = (a: PermissionGrant, b: PermissionGrant): PermissionG
 export const widen = (policy: SandboxPolicy, grant: PermissionGrant): SandboxPolicy => {
   if (policy.mode === "danger-full-access" || (!grant.network && grant.writableRoots.length === 0)) return policy
   const known = policy.writableRoots.map((root) => root.root)
-  const added = grant.writableRoots.filter((root) => !known.includes(root))
-    .map((root) => ({ root, readOnlySubpaths: PROTECTED_NAMES.map((name) => NodePath.join(root, name)) }))
+  const added = grant.writableRoots.filter((root) => !known.includes(root)).map(protectedRoot)
   return { mode: policy.mode, writableRoots: [...policy.writableRoots, ...added], networkAccess: policy.networkAccess || grant.network }
 }

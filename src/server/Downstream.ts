@@ -7,7 +7,7 @@ import { Environment } from "../config/Environment.js"
 import * as WireHttpClient from "../model/wireHttpClient.js"
 import type { ChatChunk } from "../protocol/ChatChunkWire.js"
 import { toMessagesRequest } from "./request/MessagesRequest.js"
-import { chatReadFailed, decodeChatChunks, makeChatChunkReader } from "./stream/ChatChunks.js"
+import { chatReadFailed, decodeChatChunks, makeChatChunkReader, presentBatches } from "./stream/ChatChunks.js"
 import { messagesToChatChunks } from "./stream/MessagesEvents.js"
 import { describeFailure, OutcommingStreamError } from "./stream/StreamErrors.js"
 import * as ServerConfig from "./ServerConfig.js"
@@ -187,7 +187,7 @@ export const make = (config: ServerConfig.ServerConfig): Effect.Effect<Downstrea
           Stream.decodeText()
         )
         const chunks = api === "messages" ? messagesToChatChunks(text, decodeOptions) : decodeChatChunks(text, decodeOptions)
-        return Stream.mapChunks(chunks, (batch) => Chunk.unsafeFromArray(present(Chunk.toReadonlyArray(batch)) as Array<O>))
+        return presentBatches(chunks, present)
       })))
 
     const openRound = (request: Readonly<Record<string, unknown>>, onStatus?: (status: number) => void) =>

@@ -67,7 +67,7 @@ export const run = (
 }
 
 /** Why a write is refused in a turn (what the user granted for that turn counts), or undefined. */
-export type TurnWriteRefusal = (path: string, turnId?: string) => string | undefined
+export type TurnWriteRefusal = Sandbox.Sandbox["writeRefusal"]
 
 /** The apply_patch tool over `fs`, working in `cwd` (writes also checked by `refuse`), with its own declaration. */
 export const tool = (fs: FileSystem.FileSystem, cwd: string, refuse?: TurnWriteRefusal): Tool.Tool<string> =>

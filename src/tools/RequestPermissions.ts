@@ -1,6 +1,7 @@
 /** RequestPermissions: the `request_permissions` tool, which asks the user for more file-system or network access. */
 import { Effect, Option, Schema } from "effect"
 import { compactJson } from "../protocol/Items.js"
+import type * as Sandbox from "../sandbox/Sandbox.js"
 import type * as PermissionRequests from "./PermissionRequests.js"
 import * as Tool from "./Tool.js"
 
@@ -43,9 +44,7 @@ const reasonText = (value: unknown): string | null => {
 }
 
 /** Where a granted answer takes effect: the session's sandbox (see `Sandbox.grant`). */
-export interface GrantTarget {
-  readonly grant: (permissions: unknown, scope: "turn" | "session", turnId: string) => Effect.Effect<void>
-}
+export type GrantTarget = Pick<Sandbox.Sandbox, "grant">
 
 /**
  * The request_permissions tool asking through `requests`. An answer that grants something, for the

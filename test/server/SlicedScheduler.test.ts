@@ -79,13 +79,14 @@ describe("SlicedScheduler", () => {
     expect(scheduler.shouldYield).toBe(Scheduler.defaultShouldYield)
   })
 
-  it("runs forked fibers, set-up regions and sleeps of a real program to the same results", async () => {
+  it("runs forked fibers, set-up regions and callback resumptions of a real program to the same results", async () => {
     const program = Effect.gen(function* () {
       const workers = yield* Effect.forEach(Array.from({ length: 50 }, (_, i) => i), (i) =>
         Effect.fork(Effect.gen(function* () {
           let sum = 0
           for (let n = 0; n <= i * 10; n++) sum += yield* Effect.succeed(n)
-          const setUp = yield* SlicedScheduler.asSetup(Effect.map(Effect.sleep("1 millis"), () => i))
+          // resumed from outside, as I/O resumes a fiber
+          const setUp = yield* SlicedScheduler.asSetup(Effect.async<number>((resume) => void setImmediate(() => resume(Effect.succeed(i)))))
           return sum + setUp
         })))
       return yield* Fiber.joinAll(workers)

@@ -1,5 +1,5 @@
 /** ChatChunks: reads a downstream Chat Completions SSE body into typed chunks, ending at `[DONE]`. */
-import { Either, Option, Stream } from "effect"
+import { Chunk, Either, Option, Stream } from "effect"
 import { decodeSseLimited, makeFramer, type SseEvent } from "../../model/Sse.js"
 import { type ChatChunk, decodeChatChunk } from "../../protocol/ChatChunkWire.js"
 import { describeFailure, eventLimit, OutcommingStreamError } from "./StreamErrors.js"
@@ -103,3 +103,9 @@ export const makeChatChunkReader = (options: { readonly maxEventChars?: number }
     }
   }
 }
+
+/** `chunks` with each batch (what one pull gave) handed whole to `present`, and its results streamed instead. */
+export const presentBatches = <O, E, R>(
+  chunks: Stream.Stream<ChatChunk, E, R>,
+  present: (chunks: ReadonlyArray<ChatChunk>) => ReadonlyArray<O>
+): Stream.Stream<O, E, R> => Stream.mapChunks(chunks, (batch) => Chunk.unsafeFromArray(present(Chunk.toReadonlyArray(batch)) as Array<O>))

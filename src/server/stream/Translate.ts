@@ -1,6 +1,7 @@
 /** Translate: the Responses event stream of one inbound request, driving downstream rounds through the translator. */
-import { Cause, Chunk, Effect, Stream } from "effect"
+import { Cause, Effect, Stream } from "effect"
 import type { ChatChunk } from "../../protocol/ChatChunkWire.js"
+import { presentBatches } from "./ChatChunks.js"
 import * as Ev from "./ResponsesEvents.js"
 import { makeResponseTranslator, type ResponseTranslator, type TranslationContext } from "./Rounds.js"
 import { encodeBatch, EncodedEvents } from "./SseEncode.js"
@@ -67,7 +68,7 @@ const translateWith = <E, R, O>(
         const present = (chunks: ReadonlyArray<ChatChunk>) => step(translator, chunks)
         const translated = options.openRoundBatched !== undefined
           ? options.openRoundBatched(request, present)
-          : Stream.mapChunks(options.openRound(request), (chunks) => Chunk.unsafeFromArray(present(Chunk.toReadonlyArray(chunks)) as Array<O>))
+          : presentBatches(options.openRound(request), present)
         return translated.pipe(
           Stream.concat(Stream.unwrap(Effect.sync(() => {
             const outcome = translator.endRound()
