@@ -24,6 +24,13 @@ export interface SseFramer {
 }
 
 /**
+ * A copy of `text` that does not keep the string it was cut from alive. V8 makes a longer slice a
+ * view of its parent, so the unfinished tail of a network read would hold the whole read's text
+ * until the next read comes; copying the (short) tail lets the read die young.
+ */
+const detached = (text: string): string => (text.length < 13 ? text : (" " + text).slice(1))
+
+/**
  * A framer with these rules: lines end at `\n` (a trailing `\r` is dropped); a blank line
  * dispatches the pending event; `:` lines are comments; `event:` and `data:` values lose all
  * their leading whitespace; every other line (`id:`, `retry:`, junk) is ignored; events with
@@ -86,7 +93,10 @@ export const makeFramer = (): SseFramer => {
         line(text.slice(start, index))
         start = index + 1
       }
-      rest = text.slice(start)
+      rest = detached(text.slice(start))
+      // an event cut off by the end of the piece keeps copies of its lines, not views of the piece
+      if (data.length > 0) data = data.map(detached)
+      if (name !== undefined) name = detached(name)
       return take()
     },
     end: () => {

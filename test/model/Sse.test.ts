@@ -1,6 +1,8 @@
 /** Tests of Sse: decodeSse. */
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Stream } from "effect"
+import * as V8 from "node:v8"
+import { runInNewContext } from "node:vm"
 import { decodeSse, makeFramer } from "../../src/model/Sse.js"
 
 const frame = (pieces: ReadonlyArray<string>) =>
@@ -63,5 +65,25 @@ describe("decodeSse", () => {
     const events = framer.push(one.repeat(50_000))
     expect(events).toHaveLength(50_000)
     expect(performance.now() - started).toBeLessThan(5_000)
+  })
+})
+
+describe("makeFramer memory", () => {
+  it("what it holds of a piece between pushes is a copy, not the whole piece it was cut from", () => {
+    V8.setFlagsFromString("--expose-gc")
+    const gc = runInNewContext("gc") as () => void
+    gc()
+    const before = process.memoryUsage().heapUsed
+    // each piece is 1 MiB of comment, then an unfinished event and an unfinished line
+    const framers = Array.from({ length: 50 }, (_, i) => {
+      const framer = makeFramer()
+      const events = framer.push(`data: first ${i}\n\n:${"c".repeat(1 << 20)}\nevent: pending-event-${i}\ndata: pending-data-line-${i}\nunfinished line ${i}`)
+      expect(events.map((event) => event.data)).toEqual([`first ${i}`])
+      return framer
+    })
+    gc()
+    // the 50 pieces come to 50 MiB; the copies to a few kilobytes
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(10 * 1024 * 1024)
+    expect(framers[7]!.push(" still\n\n")).toEqual([{ _tag: "Event", event: "pending-event-7", id: undefined, data: "pending-data-line-7" }])
   })
 })
