@@ -20,7 +20,10 @@ import { Environment } from "../config/Environment.js"
 import { authority, ConnectTimeout, type Endpoint, open } from "./connect.js"
 import * as Pool from "./pool.js"
 import * as Proxy from "./proxy.js"
+import { makeNodeBody, type NodeBody } from "./nodeBody.js"
 import { type BodyEntry, WireResponse } from "./wireResponse.js"
+
+export type { NodeBody } from "./nodeBody.js"
 
 /** How long establishing a connection may take (TCP, proxy tunnel, TLS); none by default. */
 export const currentConnectTimeout: FiberRef.FiberRef<Option.Option<Duration.Duration>> = FiberRef.unsafeMake(
@@ -94,144 +97,10 @@ const toResponse = (request: HttpClientRequest.HttpClientRequest, incoming: Http
   return new WireResponse(request, entry, false)
 }
 
-/** A response body read straight from the socket, event by event (see `nodeBody`). */
-export interface NodeBody {
-  /**
-   * Reads the body: `chunk` sees each piece as it arrives and returns a value to stop reading,
-   * `end` gives the value at the end of the body, `broken` the error of a body that broke off.
-   * Interrupting the read closes the connection.
-   */
-  readonly read: <A, E>(
-    chunk: (bytes: Uint8Array) => A | undefined,
-    end: () => A,
-    broken: (cause: unknown) => E
-  ) => Effect.Effect<A, E>
-  /**
-   * The next bytes of the body, everything that arrived since the last pull (waiting for some when
-   * none did), or `undefined` at its end. The body stays paused between pulls, so a slow reader holds
-   * the sender back. Interrupting a pull closes the connection.
-   */
-  readonly pull: <E>(broken: (cause: unknown) => E) => Effect.Effect<Uint8Array | undefined, E>
-  /** Stops pulling: the rest of the body may arrive unread, so that its connection can be reused. */
-  readonly release: () => void
-  /** Breaks the body off with `cause`: a pending pull fails with it, and the connection is closed. */
-  readonly abort: (cause: Error) => void
-}
-
-/** How long the rest of a body read no further may take to arrive before its connection is dropped. */
-const drainMillis = 2000
-
-/**
- * Lets the rest of a body (usually just its end) arrive unread, so that its connection can serve
- * the next request; a body that goes on for longer than `drainMillis` loses its connection.
- */
-const drain = (incoming: Http.IncomingMessage) => {
-  const socket = incoming.socket
-  if (incoming.complete || socket === null) return
-  const drop = () => incoming.destroy()
-  const done = () => {
-    socket.off("timeout", drop)
-    socket.setTimeout(0)
-  }
-  socket.once("timeout", drop)
-  socket.setTimeout(drainMillis)
-  // nobody waits for this: it must not hold the process open (the pool takes it up again)
-  socket.unref()
-  incoming.once("end", done)
-  incoming.once("close", done)
-  incoming.on("error", () => {})
-  incoming.resume()
-}
-
 /** The body of a response of this client, unless it is already being read another way. */
 export const nodeBody = (response: HttpClientResponse.HttpClientResponse): NodeBody | undefined => {
   const entry = bodies.get(response.request)
-  if (entry === undefined || entry.taken) return undefined
-  const incoming = entry.incoming
-  return {
-    read: (chunk, end, broken) =>
-      Effect.async((resume) => {
-        entry.taken = true
-        let settled = false
-        const cleanup = () => {
-          settled = true
-          incoming.off("data", onData)
-          incoming.off("end", onEnd)
-          incoming.off("error", onError)
-          incoming.off("close", onClose)
-        }
-        const onData = (bytes: Buffer) => {
-          if (settled) return
-          const stop = chunk(bytes)
-          if (stop === undefined) return
-          cleanup()
-          drain(incoming)
-          resume(Effect.succeed(stop))
-        }
-        const onEnd = () => {
-          if (settled) return
-          cleanup()
-          resume(Effect.succeed(end()))
-        }
-        const onError = (cause: unknown) => {
-          if (settled) return
-          cleanup()
-          resume(Effect.fail(broken(cause)))
-        }
-        const onClose = () => {
-          if (settled || incoming.complete) return
-          onError(Object.assign(new Error("aborted"), { code: "ECONNRESET" }))
-        }
-        incoming.on("data", onData)
-        incoming.once("end", onEnd)
-        incoming.once("error", onError)
-        incoming.once("close", onClose)
-        incoming.resume()
-        return Effect.sync(() => {
-          if (settled) return
-          cleanup()
-          incoming.destroy()
-        })
-      }),
-    pull: (broken) =>
-      Effect.async((resume) => {
-        entry.taken = true
-        let settled = false
-        const settle = (effect: Effect.Effect<Uint8Array | undefined, ReturnType<typeof broken>>) => {
-          settled = true
-          incoming.off("readable", attempt)
-          incoming.off("end", attempt)
-          incoming.off("error", onError)
-          incoming.off("close", onClose)
-          resume(effect)
-        }
-        function attempt() {
-          if (settled) return
-          const bytes = incoming.read() as Buffer | null
-          if (bytes !== null) settle(Effect.succeed(bytes))
-          else if (incoming.readableEnded) settle(Effect.succeed(undefined))
-        }
-        const onError = (cause: unknown) => void (settled || settle(Effect.fail(broken(cause))))
-        const onClose = () => {
-          if (!settled && !incoming.complete) onError(Object.assign(new Error("aborted"), { code: "ECONNRESET" }))
-        }
-        incoming.on("readable", attempt)
-        incoming.once("end", attempt)
-        incoming.once("error", onError)
-        incoming.once("close", onClose)
-        attempt()
-        return Effect.sync(() => {
-          if (settled) return
-          settled = true
-          incoming.destroy()
-        })
-      }),
-    release: () => {
-      entry.taken = true
-      drain(incoming)
-    },
-    abort: (cause) => void incoming.destroy(cause)
-  }
+  return entry === undefined || entry.taken ? undefined : makeNodeBody(entry)
 }
 
 /** A request failed on a pooled connection before any answer: the server had closed it. */
