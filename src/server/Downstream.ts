@@ -7,7 +7,8 @@ import { Environment } from "../config/Environment.js"
 import * as WireHttpClient from "../model/wireHttpClient.js"
 import type { ChatChunk } from "../protocol/ChatChunkWire.js"
 import { toMessagesRequest } from "./request/MessagesRequest.js"
-import { chatReadFailed, decodeChatChunks, makeChatChunkReader, presentBatches } from "./stream/ChatChunks.js"
+import { awaitReady, type BodySink } from "./stream/BodySink.js"
+import { type ChatChunkStep, chatReadFailed, decodeChatChunks, makeChatChunkReader, presentBatches } from "./stream/ChatChunks.js"
 import { messagesToChatChunks } from "./stream/MessagesEvents.js"
 import { describeFailure, OutcommingStreamError } from "./stream/StreamErrors.js"
 import * as ServerConfig from "./ServerConfig.js"
@@ -35,6 +36,17 @@ export interface Downstream {
     present: (chunks: ReadonlyArray<ChatChunk>) => ReadonlyArray<O>,
     onStatus?: (status: number) => void
   ) => Stream.Stream<O, OutcommingStreamError>
+  /**
+   * `openRound` with each batch of chunks handed to `consume` as it is read, in the socket's own
+   * callback where the body comes straight from the wire client, while `sink` (the client's socket)
+   * takes more: what `consume` makes goes out at once and nothing waits in a queue. Yields nothing.
+   */
+  readonly openRoundDirect: (
+    request: Readonly<Record<string, unknown>>,
+    consume: (chunks: ReadonlyArray<ChatChunk>) => void,
+    sink: BodySink,
+    onStatus?: (status: number) => void
+  ) => Stream.Stream<never, OutcommingStreamError>
   /** `GET {base}/models`: the downstream JSON value, unchanged. */
   readonly models: Effect.Effect<unknown, ModelsRequestError>
 }
@@ -122,6 +134,65 @@ const wireChatChunks = <O>(
     return Effect.as(Effect.forkScoped(watchdog), Stream.repeatEffectChunkOption(pull))
   }))
 
+/**
+ * The chat chunks of a body read in its socket's callbacks (`NodeBody.drive`), each batch handed to
+ * `consume` as it arrives; the same framing, failures and wait-for-bytes timeout as `wireChatChunks`.
+ */
+const drivenChatChunks = (
+  body: WireHttpClient.NodeBody,
+  timeoutMillis: number,
+  options: { readonly maxEventChars?: number },
+  consume: (chunks: ReadonlyArray<ChatChunk>) => void,
+  sink: BodySink
+): Stream.Stream<never, OutcommingStreamError> =>
+  Stream.unwrapScoped(Effect.flatMap(Effect.clock, (clock) => {
+    const reader = makeChatChunkReader(options)
+    const decoder = new TextDecoder()
+    let waitingSince: number | undefined
+    let finished = false
+    let stepped = false
+    /** Hands a step's chunks on; its end (`[DONE]` or a failure) stops the read. */
+    const handOn = (step: ChatChunkStep): { readonly stop: OutcommingStreamError | undefined } | undefined => {
+      consume(step.chunks)
+      return step.done || step.failure !== undefined ? { stop: step.failure } : undefined
+    }
+    const ending = (): OutcommingStreamError | undefined => {
+      const tail = decoder.decode()
+      const last = tail === "" ? reader.end() : reader.push(tail)
+      const step = tail !== "" && !last.done && last.failure === undefined
+        ? (() => {
+          const end = reader.end()
+          return { ...end, chunks: [...last.chunks, ...end.chunks] }
+        })()
+        : last
+      return handOn(step)?.stop
+    }
+    // the body's streaming is not set-up work: the fiber waits at the streaming priority meanwhile
+    const read = Effect.withSchedulingPriority(body.drive({
+      take: (bytes) => handOn(reader.push(decoder.decode(bytes, { stream: true }))),
+      end: ending,
+      broken: (cause) => new OutcommingStreamError({ message: chatReadFailed + describeFailure(cause) }),
+      flow: sink,
+      // the round's first read runs at once: it holds the first delta its client is waiting for
+      run: (step) => {
+        if (stepped) return sink.run(step)
+        stepped = true
+        step()
+      },
+      waiting: (yes) => void (waitingSince = yes ? clock.unsafeCurrentTimeMillis() : undefined)
+    }), 0).pipe(
+      Effect.flatMap((failure) => failure === undefined ? Effect.void : Effect.fail(failure)),
+      Effect.ensuring(Effect.sync(() => void (finished = true)))
+    )
+    const watchdog = Effect.suspend(function loop(): Effect.Effect<void> {
+      if (finished) return Effect.void
+      const now = clock.unsafeCurrentTimeMillis()
+      if (waitingSince !== undefined && now - waitingSince >= timeoutMillis) return Effect.sync(() => body.abort(new Timeout()))
+      return Effect.flatMap(Effect.sleep(waitingSince === undefined ? timeoutMillis : waitingSince + timeoutMillis - now), loop)
+    })
+    return Effect.as(Effect.forkScoped(watchdog), Stream.drain(Stream.fromEffect(read)))
+  }))
+
 /** Builds the downstream of a config; the API key variable is read for every request. */
 export const make = (config: ServerConfig.ServerConfig): Effect.Effect<Downstream, never, HttpClient.HttpClient | Environment> =>
   Effect.gen(function* () {
@@ -149,12 +220,9 @@ export const make = (config: ServerConfig.ServerConfig): Effect.Effect<Downstrea
 
     const decodeOptions = { maxEventChars: config.maxDownstreamEventChars }
 
-    const openRoundBatched = <O>(
-      request: Readonly<Record<string, unknown>>,
-      present: (chunks: ReadonlyArray<ChatChunk>) => ReadonlyArray<O>,
-      onStatus?: (status: number) => void
-    ): Stream.Stream<O, OutcommingStreamError> =>
-      Stream.unwrap(asSetup(Effect.gen(function* () {
+    /** Sends a round's request and opens its body: straight from the socket, or as a chunk stream. */
+    const openBody = (request: Readonly<Record<string, unknown>>, onStatus?: (status: number) => void) =>
+      asSetup(Effect.gen(function* () {
         const api = ServerConfig.normalizedApi(config)
         if (api === undefined) {
           return yield* new OutcommingStreamError({ message: `unsupported outcomming API: ${quoted(config.outcommingApi)}` })
@@ -181,14 +249,38 @@ export const make = (config: ServerConfig.ServerConfig): Effect.Effect<Downstrea
           })
         }
         const wire = api === "messages" ? undefined : WireHttpClient.nodeBody(response)
-        if (wire !== undefined) return wireChatChunks(wire, Duration.toMillis(timeout), decodeOptions, present)
+        if (wire !== undefined) return { _tag: "Wire", body: wire } as const
         const text = response.stream.pipe(
           Stream.timeoutFail(() => new Timeout(), timeout),
           Stream.decodeText()
         )
         const chunks = api === "messages" ? messagesToChatChunks(text, decodeOptions) : decodeChatChunks(text, decodeOptions)
-        return presentBatches(chunks, present)
-      })))
+        return { _tag: "Chunks", chunks } as const
+      }))
+
+    const openRoundBatched = <O>(
+      request: Readonly<Record<string, unknown>>,
+      present: (chunks: ReadonlyArray<ChatChunk>) => ReadonlyArray<O>,
+      onStatus?: (status: number) => void
+    ): Stream.Stream<O, OutcommingStreamError> =>
+      Stream.unwrap(Effect.map(openBody(request, onStatus), (opened) =>
+        opened._tag === "Wire"
+          ? wireChatChunks(opened.body, Duration.toMillis(timeout), decodeOptions, present)
+          : presentBatches(opened.chunks, present)))
+
+    const openRoundDirect = (
+      request: Readonly<Record<string, unknown>>,
+      consume: (chunks: ReadonlyArray<ChatChunk>) => void,
+      sink: BodySink,
+      onStatus?: (status: number) => void
+    ): Stream.Stream<never, OutcommingStreamError> =>
+      Stream.unwrap(Effect.map(openBody(request, onStatus), (opened) =>
+        opened._tag === "Wire"
+          ? drivenChatChunks(opened.body, Duration.toMillis(timeout), decodeOptions, consume, sink)
+          : Stream.mapChunksEffect(opened.chunks, (batch) => {
+            consume(Chunk.toReadonlyArray(batch))
+            return Effect.as(awaitReady(sink), Chunk.empty<never>())
+          })))
 
     const openRound = (request: Readonly<Record<string, unknown>>, onStatus?: (status: number) => void) =>
       openRoundBatched(request, (chunks) => chunks, onStatus)
@@ -211,7 +303,7 @@ export const make = (config: ServerConfig.ServerConfig): Effect.Effect<Downstrea
       })
     })
 
-    return Downstream.of({ openRound, openRoundBatched, models })
+    return Downstream.of({ openRound, openRoundBatched, openRoundDirect, models })
   })
 
 export const layer = (config: ServerConfig.ServerConfig): Layer.Layer<Downstream, never, HttpClient.HttpClient | Environment> =>

@@ -26,6 +26,11 @@ export const defaultDrainSeconds = 30
  */
 export interface Drain {
   readonly deadlinePassed: Effect.Effect<void>
+  /**
+   * Calls `callback` when the drain time is over (at once if it already is). Unlike waiting on
+   * `deadlinePassed` in a fiber, this needs nothing that a shutdown could have stopped first.
+   */
+  readonly onDeadline: (callback: () => void) => void
 }
 
 export const Drain = Context.GenericTag<Drain>("tscodex/server/Drain")
@@ -55,6 +60,12 @@ export const layer = (
   Layer.scopedContext(Effect.gen(function* () {
     const node = makeNodeServer(options)
     const passed = yield* Deferred.make<void>()
+    const waiting = new Set<() => void>()
+    let over = false
+    const onDeadline = (callback: () => void) => {
+      if (over) callback()
+      else waiting.add(callback)
+    }
     const http = yield* NodeHttpServer.make(() => node, { port: options.port, host: options.host })
     // registered after the server, so it runs before the server's own close
     yield* Effect.addFinalizer(() =>
@@ -72,8 +83,13 @@ export const layer = (
         const drained = yield* waitClosed(Duration.millis(seconds(options.drainSeconds)))
         if (drained._tag === "Some") return
         yield* Deferred.succeed(passed, undefined)
+        yield* Effect.sync(() => {
+          over = true
+          for (const callback of waiting) callback()
+          waiting.clear()
+        })
         yield* waitClosed(Duration.seconds(2))
         yield* Effect.sync(() => node.closeAllConnections())
       }))
-    return Context.make(HttpServer.HttpServer, http).pipe(Context.add(Drain, { deadlinePassed: Deferred.await(passed) }))
+    return Context.make(HttpServer.HttpServer, http).pipe(Context.add(Drain, { deadlinePassed: Deferred.await(passed), onDeadline }))
   })).pipe(Layer.provideMerge(NodeHttpServer.layerContext))

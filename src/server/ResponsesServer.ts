@@ -7,11 +7,15 @@ import * as HttpServer from "@effect/platform/HttpServer"
 import type { ServeError } from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import { Chunk, Data, Duration, Effect, Either, Layer, Option, Stream } from "effect"
+import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
+import { Chunk, Duration, Effect, Either, FiberRef, Layer, Option, type Scope, Stream } from "effect"
+import type * as Http from "node:http"
 import { Environment } from "../config/Environment.js"
 import type { ChatChunk } from "../protocol/ChatChunkWire.js"
 import * as AccessLog from "./AccessLog.js"
 import * as Auth from "./Auth.js"
+import * as Deadlines from "./Deadlines.js"
+import { DeadlineExceeded, ShuttingDown } from "./Deadlines.js"
 import * as Downstream from "./Downstream.js"
 import * as Listener from "./Listener.js"
 import { redact } from "./Redact.js"
@@ -22,11 +26,12 @@ import * as PayloadProcessors from "./request/PayloadProcessors.js"
 import { parseRequestBody, requireObject } from "./request/Validate.js"
 import * as ServerConfig from "./ServerConfig.js"
 import * as SessionStore from "./SessionStore.js"
-import { asSetup } from "./SlicedScheduler.js"
+import { asSetup, stepRunner } from "./SlicedScheduler.js"
+import * as BodySink from "./stream/BodySink.js"
 import * as Ev from "./stream/ResponsesEvents.js"
 import { EncodedEvents } from "./stream/SseEncode.js"
-import { terminatedSse } from "./stream/Terminal.js"
-import { failedEvent, translateResponseEncoded } from "./stream/Translate.js"
+import { type Stopper, terminatedSse, writeTerminatedSse } from "./stream/Terminal.js"
+import { failedEvent, translateResponseDirect, translateResponseEncoded } from "./stream/Translate.js"
 import * as TrajectoryDump from "./TrajectoryDump.js"
 
 /** A plain JSON error answer: `{"error":{"message":"..."}}`. */
@@ -46,19 +51,7 @@ export type AppRequirements =
   | FileSystem.FileSystem
   | PayloadProcessors.PayloadProcessors
 
-/** The whole request took longer than the configured deadline. */
-export class DeadlineExceeded extends Data.TaggedError("DeadlineExceeded")<{ readonly seconds: number }> {
-  override get message() {
-    return `the request did not finish within its deadline of ${this.seconds} seconds`
-  }
-}
-
-/** The server stopped while the request was still running. */
-export class ShuttingDown extends Data.TaggedError("ShuttingDown")<{}> {
-  override get message() {
-    return "the server is shutting down"
-  }
-}
+export { DeadlineExceeded, ShuttingDown } from "./Deadlines.js"
 
 /**
  * What ends a request's stream early, if anything: the deadline (`seconds` > 0) passing, or a
@@ -90,7 +83,7 @@ const conversationOf = (input: unknown, output: ReadonlyArray<Ev.OutputItem>): A
  */
 export const makeApp = (
   config: ServerConfig.ServerConfig
-): Effect.Effect<HttpApp.Default, never, AppRequirements> =>
+): Effect.Effect<HttpApp.Default, never, AppRequirements | Scope.Scope> =>
   Effect.gen(function* () {
     const downstream = yield* Downstream.make(config)
     const env = yield* Environment
@@ -119,7 +112,11 @@ export const makeApp = (
     }
     const cleanError = (status: number, message: string) => errorResponse(status, clean(message))
 
-    const stopper = stopWhen(config.requestDeadlineSeconds, Option.getOrUndefined(drain))
+    const watch = yield* Deadlines.make(config.requestDeadlineSeconds, Option.getOrUndefined(drain))
+    /** The same watch as one effect, for responses not written straight to a Node socket. */
+    const stopper: Stopper | undefined = watch === undefined
+      ? undefined
+      : Effect.async<never, DeadlineExceeded | ShuttingDown>((resume) => Effect.sync(watch((reason) => resume(Effect.fail(reason)))))
 
     const health = HttpServerResponse.unsafeJson({ ok: true })
 
@@ -129,7 +126,13 @@ export const makeApp = (
     )
 
     /** The events of an accepted request: the processors run here, so their failure is a `response.failed`. */
-    const events = (body: Record<string, unknown>, sessionId: string | null, model: string, notes: AccessLog.RequestNotes) =>
+    const events = (
+      body: Record<string, unknown>,
+      sessionId: string | null,
+      model: string,
+      notes: AccessLog.RequestNotes,
+      sink: BodySink.BodySink | undefined
+    ) =>
       Stream.unwrap(asSetup(Effect.gen(function* () {
         const registry = yield* processors.registry
         const translated = translateRequest(body, { provider, processors: registry, returnTokenIds })
@@ -143,15 +146,19 @@ export const makeApp = (
         const round = (chat: Readonly<Record<string, unknown>>) => downstream.openRound(chat, onStatus)
         const batchedRound = <O>(chat: Readonly<Record<string, unknown>>, present: (chunks: ReadonlyArray<ChatChunk>) => ReadonlyArray<O>) =>
           downstream.openRoundBatched(chat, present, onStatus)
-        const stream = translateResponseEncoded({
-          context: { responseId: record.responseId, model: request.model, customToolNames },
-          request: request as Readonly<Record<string, unknown>>,
-          // the trajectory dump watches every chunk, so it takes the chunk-by-chunk path
-          ...Option.match(dump, {
-            onNone: () => ({ openRound: round, openRoundBatched: batchedRound }),
-            onSome: (d) => ({ openRound: TrajectoryDump.observe(d, round) })
-          })
-        })
+        const context = { responseId: record.responseId, model: request.model, customToolNames }
+        const chat = request as Readonly<Record<string, unknown>>
+        // the trajectory dump watches every chunk, so it takes the chunk-by-chunk path
+        const stream = Option.isSome(dump)
+          ? translateResponseEncoded({ context, request: chat, openRound: TrajectoryDump.observe(dump.value, round) })
+          : sink === undefined
+            ? translateResponseEncoded({ context, request: chat, openRound: round, openRoundBatched: batchedRound })
+            : translateResponseDirect({
+              context,
+              request: chat,
+              openRound: round,
+              direct: { sink, openRound: (next, consume) => downstream.openRoundDirect(next, consume, sink, onStatus) }
+            })
         if (body.store === false) return stream
         // the finished response is saved before the chunk holding it goes on (checked per chunk, not per event)
         return Stream.mapChunksEffect(stream, (chunk) => {
@@ -205,7 +212,17 @@ export const makeApp = (
       const checked = buildChatRequest(body, { provider })
       if (Either.isLeft(checked)) return cleanError(501, checked.left.message)
       const sessionId = sessionIdOf(body, clientRequestId)
-      return HttpServerResponse.stream(terminatedSse(events(body, sessionId, checked.right.model, notes), clean, stopper), {
+      // a Node response is written straight from the step that read the backend's bytes
+      const nodeResponse: Http.ServerResponse | undefined = NodeHttpServerRequest.toServerResponse(request)
+      const sink = nodeResponse === undefined
+        ? undefined
+        : BodySink.fromServerResponse(nodeResponse, stepRunner(yield* FiberRef.get(FiberRef.currentScheduler)))
+      const answer = events(body, sessionId, checked.right.model, notes, sink)
+      // the whole response is set-up work but for the streaming of the backend's body (see Downstream)
+      const sse = sink === undefined
+        ? terminatedSse(answer, clean, stopper)
+        : Stream.execute(asSetup(writeTerminatedSse(answer, sink, clean, watch)))
+      return HttpServerResponse.stream(sse, {
         contentType: streamContentType,
         headers: streamHeaders
       })
@@ -246,7 +263,7 @@ export const makeApp = (
 export const serve = (
   config: ServerConfig.ServerConfig
 ): Layer.Layer<never, never, HttpServer.HttpServer | AppRequirements> =>
-  Layer.unwrapEffect(Effect.map(makeApp(config), (app) => HttpServer.serve(app)))
+  Layer.unwrapScoped(Effect.map(makeApp(config), (app) => HttpServer.serve(app)))
 
 /**
  * Listens on the config's host and port with its connection limits and timeouts; the HttpServer

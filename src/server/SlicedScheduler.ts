@@ -13,9 +13,23 @@ export interface SlicedOptions {
   readonly startingSliceMillis: number
   /** How long after the last set-up work turns stay short. */
   readonly settleMillis: number
+  /** While requests are starting, the streaming work gets a task at least every this many turns. */
+  readonly streamingEveryTurns: number
 }
 
-export const defaults: SlicedOptions = { startingSliceMillis: 2, settleMillis: 50 }
+export const defaults: SlicedOptions = { startingSliceMillis: 2, settleMillis: 50, streamingEveryTurns: 12 }
+
+/** How each scheduler made here runs the reading steps of bodies read in socket callbacks. */
+const stepRunners = new WeakMap<Scheduler.Scheduler, (step: () => void) => void>()
+
+const runNow = (step: () => void) => step()
+
+/**
+ * How a body read in its socket's callbacks (see `NodeBody.drive`) runs each step under `scheduler`:
+ * a sliced scheduler puts it in the streaming lane while requests are starting, and runs it at once
+ * otherwise; any other scheduler runs it at once.
+ */
+export const stepRunner = (scheduler: Scheduler.Scheduler): (step: () => void) => void => stepRunners.get(scheduler) ?? runNow
 
 /**
  * A scheduler with one queue for all fibers, drained from `setImmediate`. Work at a raised
@@ -24,8 +38,10 @@ export const defaults: SlicedOptions = { startingSliceMillis: 2, settleMillis: 5
  * `startingSliceMillis`, and the rest runs in the next turn; otherwise a turn runs everything
  * queued, as Effect's batched schedulers do.
  *
- * Each turn runs at least one task of the rest, so a flood of new requests slows the streams in
- * flight down but does not stop them.
+ * Every `streamingEveryTurns` turns run at least one task of the rest, so a flood of new requests
+ * slows the streams in flight down but does not stop them. Set-up comes first because each request
+ * costs a few milliseconds of it before its first delta: with 200 starting together, the last one's
+ * first delta waits for all of theirs, and streaming work taken in between adds to that wait.
  *
  * Node accepts one new connection per event-loop turn, and each step of a request's set-up waits
  * for the scheduler. When a turn runs every stream's work, 200 streams in flight hold the next
@@ -37,6 +53,7 @@ export const make = (options: SlicedOptions = defaults, now: () => number = () =
   const normal = new Lane()
   const started = new WeakSet<object>()
   let scheduled = false
+  let guardTurns = 0
   let startingUntil = -Infinity
 
   const drain = () => {
@@ -56,15 +73,22 @@ export const make = (options: SlicedOptions = defaults, now: () => number = () =
       if (urgent.size() + normal.size() === 0) continue
       const time = now()
       if (time < startingUntil && time - turnStart >= options.startingSliceMillis) {
-        // a flood of new requests still lets the streams in flight move on: one task a turn at least
-        if (!streamed) normal.take()?.()
+        // a flood of new requests still lets the streams in flight move on, if slowly
+        if (!streamed && ++guardTurns % options.streamingEveryTurns === 0) normal.take()?.()
         setImmediate(drain)
         return
       }
     }
   }
 
-  return Scheduler.make((task, priority, fiber) => {
+  const schedule = () => {
+    if (!scheduled) {
+      scheduled = true
+      setImmediate(drain)
+    }
+  }
+
+  const scheduler = Scheduler.make((task, priority, fiber) => {
     let first = false
     if (fiber !== undefined && !started.has(fiber)) {
       started.add(fiber)
@@ -76,11 +100,14 @@ export const make = (options: SlicedOptions = defaults, now: () => number = () =
     } else {
       normal.push(task)
     }
-    if (!scheduled) {
-      scheduled = true
-      setImmediate(drain)
-    }
+    schedule()
   }, Scheduler.defaultShouldYield)
+  stepRunners.set(scheduler, (step) => {
+    if (now() >= startingUntil) return step()
+    normal.push(step)
+    schedule()
+  })
+  return scheduler
 }
 
 /** A first-in first-out queue of tasks that drops its run part now and then. */

@@ -36,7 +36,7 @@ describe("SlicedScheduler", () => {
   })
 
   it("ends a turn after the slice while requests are starting, and runs the rest in the next turn", async () => {
-    const { scheduler, ran, task } = withClock({ startingSliceMillis: 2, settleMillis: 50 })
+    const { scheduler, ran, task } = withClock({ startingSliceMillis: 2, settleMillis: 50, streamingEveryTurns: 1 })
     scheduler.scheduleTask(task("set-up", 3), SlicedScheduler.setupPriority)
     for (const name of ["a", "b", "c", "d"]) scheduler.scheduleTask(task(`stream ${name}`, 1), 0)
     await nextTurn()
@@ -49,7 +49,7 @@ describe("SlicedScheduler", () => {
   })
 
   it("lets streaming work through a flood of set-up work, a task each turn", async () => {
-    const { scheduler, ran, task } = withClock({ startingSliceMillis: 2, settleMillis: 50 })
+    const { scheduler, ran, task } = withClock({ startingSliceMillis: 2, settleMillis: 50, streamingEveryTurns: 1 })
     let left = 5
     const flood = (): void => {
       task("set-up", 3)()
@@ -64,8 +64,38 @@ describe("SlicedScheduler", () => {
     expect(ran).toEqual(["set-up", "stream a", "set-up", "stream b"])
   })
 
+  it("lets streaming work through a flood of set-up work every few turns when so set", async () => {
+    const { scheduler, ran, task } = withClock({ startingSliceMillis: 2, settleMillis: 50, streamingEveryTurns: 3 })
+    let left = 7
+    const flood = (): void => {
+      task("set-up", 3)()
+      if (--left > 0) scheduler.scheduleTask(flood, SlicedScheduler.setupPriority)
+    }
+    scheduler.scheduleTask(flood, SlicedScheduler.setupPriority)
+    scheduler.scheduleTask(task("stream a"), 0)
+    scheduler.scheduleTask(task("stream b"), 0)
+    for (let turn = 0; turn < 6; turn++) await nextTurn()
+    expect(ran).toEqual(["set-up", "set-up", "set-up", "stream a", "set-up", "set-up", "set-up", "stream b"])
+  })
+
+  it("runs a driven body's reading step at once, or in the streaming lane while requests are starting", async () => {
+    const { scheduler, ran, task, advance } = withClock({ startingSliceMillis: 2, settleMillis: 50, streamingEveryTurns: 1 })
+    const run = SlicedScheduler.stepRunner(scheduler)
+    run(task("step now"))
+    expect(ran).toEqual(["step now"])
+    scheduler.scheduleTask(task("set-up"), SlicedScheduler.setupPriority)
+    run(task("step later"))
+    expect(ran).toEqual(["step now"])
+    await nextTurn()
+    expect(ran).toEqual(["step now", "set-up", "step later"])
+    advance(60)
+    run(task("step now again"))
+    expect(ran.at(-1)).toBe("step now again")
+    expect(SlicedScheduler.stepRunner(Scheduler.defaultScheduler)).not.toBe(run)
+  })
+
   it("runs everything queued in one turn once no request has started for the settle time", async () => {
-    const { scheduler, ran, task, advance } = withClock({ startingSliceMillis: 2, settleMillis: 50 })
+    const { scheduler, ran, task, advance } = withClock({ startingSliceMillis: 2, settleMillis: 50, streamingEveryTurns: 1 })
     scheduler.scheduleTask(task("set-up"), SlicedScheduler.setupPriority)
     await nextTurn()
     advance(60)

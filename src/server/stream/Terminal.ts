@@ -1,5 +1,6 @@
 /** Terminal: the last stage of a Responses stream: exactly one terminal event, every event encodable, failure texts redacted. */
-import { Cause, Chunk, type Effect, Stream } from "effect"
+import { Cause, Chunk, Effect, Stream } from "effect"
+import { awaitReady, type BodySink } from "./BodySink.js"
 import * as Ev from "./ResponsesEvents.js"
 import { EncodedEvents, encodeEvent } from "./SseEncode.js"
 import { stopWith } from "./StopWith.js"
@@ -117,3 +118,41 @@ export const terminatedSse = <E, R>(
     stopper,
     (message) => encoder.encode(encodeEvent(Ev.failed(redact(message))))
   )
+
+/**
+ * Watches a response for a reason to end it now (its deadline, a shutdown): calls `stop` once with
+ * that reason; the function returned stops watching.
+ */
+export type StopWatch = (stop: (reason: unknown) => void) => () => void
+
+/**
+ * `terminatedSse` for a response written through `sink`, as one effect: each piece is handed to the
+ * client's socket in the step that made it (waiting while the socket is full), so nothing waits in
+ * a queue. When `watch` stops the response, its `response.failed` is written at once after
+ * everything already sent (unless the terminal event went out), the sink is closed, and the fiber
+ * writing the response is interrupted, which ends it.
+ */
+export const writeTerminatedSse = <E, R>(
+  events: Stream.Stream<Ev.ResponsesStreamEvent | EncodedEvents, E, R>,
+  sink: BodySink,
+  redact: (text: string) => string = (text) => text,
+  watch?: StopWatch
+): Effect.Effect<void, never, R> =>
+  Effect.withFiberRuntime<void, never, R>((fiber) => {
+    let ended = false
+    const written = Stream.runForEachChunk(terminatedPieces(events, redact), (chunk) => {
+      for (const piece of chunk) {
+        sink.write(piece.text)
+        if (piece.terminal) ended = true
+      }
+      return awaitReady(sink)
+    })
+    if (watch === undefined) return written
+    const unwatch = watch((reason) => {
+      if (!ended) sink.write(encodeEvent(Ev.failed(redact(describeFailure(reason)))))
+      ended = true
+      sink.close()
+      fiber.unsafeInterruptAsFork(fiber.id())
+    })
+    return Effect.ensuring(written, Effect.sync(unwatch))
+  })

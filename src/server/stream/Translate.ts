@@ -1,6 +1,7 @@
 /** Translate: the Responses event stream of one inbound request, driving downstream rounds through the translator. */
 import { Cause, Effect, Stream } from "effect"
 import type { ChatChunk } from "../../protocol/ChatChunkWire.js"
+import type { BodySink } from "./BodySink.js"
 import { presentBatches } from "./ChatChunks.js"
 import * as Ev from "./ResponsesEvents.js"
 import { makeResponseTranslator, type ResponseTranslator, type TranslationContext } from "./Rounds.js"
@@ -26,6 +27,14 @@ export interface ResponseTranslation<E, R> {
     request: Readonly<Record<string, unknown>>,
     present: (chunks: ReadonlyArray<ChatChunk>) => ReadonlyArray<O>
   ) => Stream.Stream<O, E, R>
+  /**
+   * Writes the streamed deltas straight to the client instead (see `translateResponseDirect`):
+   * `openRound` hands each batch of chunks to `consume` as it is read, and yields nothing.
+   */
+  readonly direct?: {
+    readonly sink: BodySink
+    readonly openRound: (request: Readonly<Record<string, unknown>>, consume: (chunks: ReadonlyArray<ChatChunk>) => void) => Stream.Stream<never, E, R>
+  }
 }
 
 /** The `response.failed` event for any failure value (an `OutcommingStreamError` keeps its type). */
@@ -55,6 +64,15 @@ export const translateResponseEncoded = <E, R>(
     return encoded === undefined ? [] : [encoded]
   })
 
+/**
+ * `translateResponse` with each batch of streamed deltas written to `options.direct.sink` as SSE
+ * text in the step that read it: created, final and failure events stay events.
+ */
+export const translateResponseDirect = <E, R>(
+  options: ResponseTranslation<E, R> & { readonly direct: NonNullable<ResponseTranslation<E, R>["direct"]> }
+): Stream.Stream<Ev.ResponsesStreamEvent, never, R> =>
+  translateWith(options, () => [])
+
 const translateWith = <E, R, O>(
   options: ResponseTranslation<E, R>,
   step: (translator: ResponseTranslator, chunks: ReadonlyArray<ChatChunk>) => ReadonlyArray<O>
@@ -66,9 +84,16 @@ const translateWith = <E, R, O>(
       Stream.suspend(() => {
         translator.beginRound(request.tools)
         const present = (chunks: ReadonlyArray<ChatChunk>) => step(translator, chunks)
-        const translated = options.openRoundBatched !== undefined
-          ? options.openRoundBatched(request, present)
-          : presentBatches(options.openRound(request), present)
+        const direct = options.direct
+        const write = (chunks: ReadonlyArray<ChatChunk>) => {
+          const encoded = encodeBatch(chunks.flatMap(translator.push))
+          if (encoded !== undefined) direct?.sink.write(encoded.text)
+        }
+        const translated = direct !== undefined
+          ? direct.openRound(request, write)
+          : options.openRoundBatched !== undefined
+            ? options.openRoundBatched(request, present)
+            : presentBatches(options.openRound(request), present)
         return translated.pipe(
           Stream.concat(Stream.unwrap(Effect.sync(() => {
             const outcome = translator.endRound()

@@ -9,6 +9,7 @@ import * as Environment from "../../../src/config/Environment.js"
 import * as WireHttpClient from "../../../src/model/wireHttpClient.js"
 import * as Downstream from "../../../src/server/Downstream.js"
 import * as ServerConfig from "../../../src/server/ServerConfig.js"
+import type { BodySink } from "../../../src/server/stream/BodySink.js"
 
 /** A client whose response sends one chunk and then stalls forever. */
 const stalling = HttpClient.make((request) =>
@@ -117,5 +118,65 @@ describe("Downstream.openRoundBatched", () => {
       const { out, sizes } = yield* batched(client)
       expect(out.replaceAll("|", "")).toBe("abcd")
       expect(sizes.reduce((a, b) => a + b, 0)).toBe(4)
+    }))
+})
+
+/** A sink that is always ready and writes nothing (what it would write is `consume`'s business). */
+const openSink: BodySink = { write: () => {}, close: () => {}, ready: () => true, whenReady: (go) => go(), run: (step) => step() }
+
+/** What `openRoundDirect` hands to `consume`, joined, with the stream's own output. */
+const direct = (client: HttpClient.HttpClient, baseUrl?: string, sink: BodySink = openSink) =>
+  Effect.gen(function* () {
+    const downstream = yield* Downstream.make(ServerConfig.make({ timeoutSeconds: 10, ...(baseUrl === undefined ? {} : { outcommingBaseUrl: baseUrl }) })).pipe(
+      Effect.provideService(HttpClient.HttpClient, client),
+      Effect.provideService(Environment.Environment, Environment.fromRecord({}))
+    )
+    const seen: Array<string> = []
+    const out = yield* Stream.runCollect(downstream.openRoundDirect({ model: "m", messages: [] }, (chunks) => {
+      for (const chunk of chunks) seen.push(chunk.choices?.[0]?.delta?.content ?? "")
+    }, sink))
+    return { seen: seen.join(""), yielded: [...out].length }
+  })
+
+describe("Downstream.openRoundDirect", () => {
+  it.scopedLive("hands every chunk of the wire client's body to consume as it is read, and yields nothing", () =>
+    Effect.gen(function* () {
+      const port = yield* sseServer((response) => {
+        response.write(body.slice(0, 40))
+        setTimeout(() => response.end(body.slice(40)), 20)
+      })
+      expect(yield* direct(WireHttpClient.make, `http://127.0.0.1:${port}/v1`)).toEqual({ seen: "abcd", yielded: 0 })
+    }))
+
+  it.effect("does the same for a body read as a stream of bytes, waiting while the sink is full", () =>
+    Effect.gen(function* () {
+      const client = HttpClient.make((request) =>
+        Effect.succeed(HttpClientResponse.fromWeb(request, new Response(body, { status: 200 }))))
+      let asked = 0
+      const slow: BodySink = { ...openSink, ready: () => false, whenReady: (go) => {
+        asked++
+        go()
+      } }
+      expect(yield* direct(client, undefined, slow)).toEqual({ seen: "abcd", yielded: 0 })
+      expect(asked).toBeGreaterThan(0)
+    }))
+
+  it.scoped("a driven body idle for the timeout fails as a read failure", () =>
+    Effect.gen(function* () {
+      const port = yield* sseServer((response) => response.write("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\n"))
+      const first = yield* Deferred.make<void>()
+      const downstream = yield* Downstream.make(ServerConfig.make({ timeoutSeconds: 10, outcommingBaseUrl: `http://127.0.0.1:${port}/v1` })).pipe(
+        Effect.provideService(HttpClient.HttpClient, WireHttpClient.make),
+        Effect.provideService(Environment.Environment, Environment.fromRecord({}))
+      )
+      const consume = () => Effect.runSync(Deferred.succeed(first, undefined))
+      const fiber = yield* Effect.fork(Effect.either(Stream.runDrain(downstream.openRoundDirect({ model: "m", messages: [] }, consume, openSink))))
+      yield* Deferred.await(first)
+      yield* Effect.repeatN(Effect.yieldNow(), 9)
+      yield* TestClock.adjust("9 seconds")
+      expect(fiber.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("2 seconds")
+      const result = yield* Fiber.join(fiber)
+      expect(Either.isLeft(result) && result.left.message).toBe("outcomming chat stream failed while reading response body: timed out")
     }))
 })

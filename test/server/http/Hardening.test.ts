@@ -199,13 +199,16 @@ describe("connections", () => {
     Effect.gen(function* () {
       const fake = yield* FakeChatServer.make({ chat: [{ _tag: "Hang", chunks: [chunk({ content: "par" })] }] })
       const over = yield* Deferred.make<void>()
+      const waiting: Array<() => void> = []
+      const drain: Listener.Drain = { deadlinePassed: Deferred.await(over), onDeadline: (callback) => void waiting.push(callback) }
       const server = yield* start(
         { outcommingBaseUrl: fake.url },
-        { listener: NodeHttpServer.layer(http.createServer, { port: 0, host: "127.0.0.1" }), extra: Layer.succeed(Listener.Drain, { deadlinePassed: Deferred.await(over) }) }
+        { listener: NodeHttpServer.layer(http.createServer, { port: 0, host: "127.0.0.1" }), extra: Layer.succeed(Listener.Drain, drain) }
       )
       const reply = yield* Effect.fork(server.post("/v1/responses", inbound("", [userMessage("hi")])))
       while (fake.posts().length === 0) yield* Effect.sleep("20 millis")
       yield* Deferred.succeed(over, undefined)
+      for (const callback of waiting.splice(0)) callback()
       const text = (yield* Fiber.join(reply)).text
       expect(eventTypes(text)).toEqual([
         "response.created", "response.output_item.added", "response.content_part.added", "response.output_text.delta", "response.failed"

@@ -1,11 +1,13 @@
 /** The last stage of every response stream: exactly one terminal event, whatever goes wrong, and the request deadline. */
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Effect, Fiber, Stream, TestClock } from "effect"
+import { Chunk, Effect, Exit, Fiber, Stream, TestClock } from "effect"
+import * as Deadlines from "../../../src/server/Deadlines.js"
 import { stopWhen } from "../../../src/server/ResponsesServer.js"
 import { stopWith } from "../../../src/server/stream/StopWith.js"
 import * as Ev from "../../../src/server/stream/ResponsesEvents.js"
 import { EncodedEvents, encodeEvent } from "../../../src/server/stream/SseEncode.js"
-import { type Stopper, terminatedSseText } from "../../../src/server/stream/Terminal.js"
+import type { BodySink } from "../../../src/server/stream/BodySink.js"
+import { type Stopper, terminatedSseText, writeTerminatedSse } from "../../../src/server/stream/Terminal.js"
 import { dataLines } from "./support.js"
 
 const run = <E>(events: Stream.Stream<Ev.ResponsesStreamEvent, E>, redact?: (t: string) => string) =>
@@ -13,6 +15,16 @@ const run = <E>(events: Stream.Stream<Ev.ResponsesStreamEvent, E>, redact?: (t: 
 
 const created = Ev.created("resp_x", "m")
 const done = Ev.completed("resp_x", "m", [], undefined)
+
+/** A drain whose time is over when the test says so. */
+const fakeDrain = () => {
+  const waiting: Array<() => void> = []
+  return {
+    deadlinePassed: Effect.never,
+    onDeadline: (callback: () => void) => void waiting.push(callback),
+    pass: () => waiting.splice(0).forEach((callback) => callback())
+  }
+}
 
 describe("terminatedSseText", () => {
   it.effect("passes a normal stream through and drops anything after the first terminal event", () =>
@@ -88,5 +100,107 @@ describe("request deadline, as the server applies it (the stopper of terminatedS
       expect(events.map((e) => e.type)).toEqual(["response.created", "response.failed"])
       expect(events[1]!.response.error.message).toBe("the request did not finish within its deadline of 30 seconds")
       expect(stopWhen(0, undefined)).toBeUndefined()
+    }))
+})
+
+/** A sink that records what it is handed; `full` makes it refuse more until `release`. */
+const recordingSink = () => {
+  const written: Array<string> = []
+  let full = false
+  let closed = false
+  let waiting: Array<() => void> = []
+  const sink: BodySink = {
+    write: (text) => void (closed || written.push(text)),
+    close: () => void (closed = true),
+    ready: () => !full,
+    whenReady: (go) => void (full ? waiting.push(go) : go()),
+    run: (step) => step()
+  }
+  return {
+    sink,
+    written,
+    types: () => dataLines(written.join("")).map((l) => JSON.parse(l).type as string),
+    fill: () => void (full = true),
+    release: () => {
+      full = false
+      const ready = waiting
+      waiting = []
+      for (const go of ready) go()
+    }
+  }
+}
+
+describe("writeTerminatedSse", () => {
+  it.effect("writes every piece through the sink, in order, with the same endings", () =>
+    Effect.gen(function* () {
+      const out = recordingSink()
+      const encoded = new EncodedEvents(encodeEvent(Ev.outputTextDelta("hi", "msg_1", 0)))
+      yield* writeTerminatedSse(Stream.make(created, encoded, done, Ev.failed("late")), out.sink)
+      expect(out.types()).toEqual(["response.created", "response.output_text.delta", "response.completed"])
+      const failing = recordingSink()
+      yield* writeTerminatedSse(Stream.make(created).pipe(Stream.concat(Stream.fail(new Error("key 30")))), failing.sink, (t) => t.replace("30", "NN"))
+      expect(failing.types()).toEqual(["response.created", "response.failed"])
+      expect(failing.written.join("")).toContain("key NN")
+    }))
+
+  it.effect("waits while the sink is full before taking the next events", () =>
+    Effect.gen(function* () {
+      const out = recordingSink()
+      out.fill()
+      const fiber = yield* Effect.fork(writeTerminatedSse(Stream.make(created).pipe(Stream.concat(Stream.make(done))), out.sink))
+      yield* Effect.repeatN(Effect.yieldNow(), 20)
+      expect(out.types()).toEqual(["response.created"])
+      out.release()
+      yield* Fiber.join(fiber)
+      expect(out.types()).toEqual(["response.created", "response.completed"])
+    }))
+
+  it.scoped("the deadline interrupts the writing and its response.failed follows what was written; after the terminal event it adds nothing", () =>
+    Effect.gen(function* () {
+      const watch = (yield* Deadlines.make(30, undefined))!
+      const out = recordingSink()
+      const encoded = new EncodedEvents(encodeEvent(Ev.outputTextDelta("hi", "msg_1", 0)))
+      const fiber = yield* Effect.fork(writeTerminatedSse(Stream.make(created, encoded).pipe(Stream.concat(Stream.never)), out.sink, (t) => t, watch))
+      yield* TestClock.adjust("29 seconds")
+      expect(fiber.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("1 second")
+      const exit = yield* fiber.await
+      expect(Exit.isInterrupted(exit)).toBe(true)
+      out.sink.write("too late")
+      expect(out.types()).toEqual(["response.created", "response.output_text.delta", "response.failed"])
+      expect(out.written.join("")).toContain("the request did not finish within its deadline of 30 seconds")
+      expect(out.written.join("")).not.toContain("too late")
+      const late = recordingSink()
+      const lateFiber = yield* Effect.fork(writeTerminatedSse(Stream.make(created, done).pipe(Stream.concat(Stream.never)), late.sink, (t) => t, watch))
+      yield* TestClock.adjust("31 seconds")
+      yield* Fiber.join(lateFiber)
+      expect(late.types()).toEqual(["response.created", "response.completed"])
+    }))
+
+  it.scoped("a shutdown's drain time ends every response still writing, and one started after it at once", () =>
+    Effect.gen(function* () {
+      const drain = fakeDrain()
+      const watch = (yield* Deadlines.make(0, drain))!
+      const outs = [recordingSink(), recordingSink()]
+      const fibers = yield* Effect.forEach(outs, (out) =>
+        Effect.fork(writeTerminatedSse(Stream.make(created).pipe(Stream.concat(Stream.never)), out.sink, (t) => t, watch)))
+      yield* Effect.repeatN(Effect.yieldNow(), 20)
+      drain.pass()
+      for (const fiber of fibers) yield* fiber.await
+      for (const out of outs) expect(out.types()).toEqual(["response.created", "response.failed"])
+      const after = recordingSink()
+      yield* Effect.fork(writeTerminatedSse(Stream.make(created, done), after.sink, (t) => t, watch)).pipe(Effect.flatMap((fiber) => fiber.await))
+      expect(after.types()).toEqual(["response.failed"])
+      expect(after.written.join("")).toContain("the server is shutting down")
+    }))
+
+  it.scoped("an interrupted response (the client went away) writes nothing more", () =>
+    Effect.gen(function* () {
+      const out = recordingSink()
+      const watch = (yield* Deadlines.make(30, undefined))!
+      const fiber = yield* Effect.fork(writeTerminatedSse(Stream.make(created).pipe(Stream.concat(Stream.never)), out.sink, (t) => t, watch))
+      yield* Effect.repeatN(Effect.yieldNow(), 20)
+      yield* Fiber.interrupt(fiber)
+      expect(out.types()).toEqual(["response.created"])
     }))
 })
