@@ -55,9 +55,10 @@ const startRelay = (backendPort: number) =>
 const processStats = (pid: number) => {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8")
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
-  const cpuMs = (Number(fields[11]) + Number(fields[12])) * 10
+  const systemMs = Number(fields[12]) * 10
+  const cpuMs = Number(fields[11]) * 10 + systemMs
   const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))
-  return { cpuMs, peakRssMib: Number(hwm?.[1] ?? 0) / 1024 }
+  return { cpuMs, systemMs, peakRssMib: Number(hwm?.[1] ?? 0) / 1024 }
 }
 
 interface StreamTiming {
@@ -119,6 +120,7 @@ export interface RelayResult {
     readonly relayFirstDeltaP99Ms: number
     readonly relayFirstDeltaMaxMs: number
     readonly relayCpuMs: number
+    readonly relaySystemCpuMs: number
     readonly relayPeakRssMib: number
   }
 }
@@ -151,7 +153,7 @@ export const runConcurrent = async (streams = 200, deltas = 2_000): Promise<Rela
   try {
     await relayed(relay.port)
     const directRuns = await Promise.all(Array.from({ length: streams }, () => direct(backend.port)))
-    const cpuBefore = processStats(relay.child.pid!).cpuMs
+    const before = processStats(relay.child.pid!)
     const relayRuns = await Promise.all(Array.from({ length: streams }, () => relayed(relay.port)))
     const stats = processStats(relay.child.pid!)
     return {
@@ -162,7 +164,8 @@ export const runConcurrent = async (streams = 200, deltas = 2_000): Promise<Rela
       directFirstDeltaP99Ms: percentile(directRuns.map((r) => r.firstDeltaMs), 99),
       relayFirstDeltaP99Ms: percentile(relayRuns.map((r) => r.firstDeltaMs), 99),
       relayFirstDeltaMaxMs: Math.max(...relayRuns.map((r) => r.firstDeltaMs)),
-      relayCpuMs: stats.cpuMs - cpuBefore,
+      relayCpuMs: stats.cpuMs - before.cpuMs,
+      relaySystemCpuMs: stats.systemMs - before.systemMs,
       relayPeakRssMib: stats.peakRssMib
     }
   } finally {
@@ -190,6 +193,7 @@ export const runConcurrentMedian = async (
     relayFirstDeltaP99Ms: mid((r) => r.relayFirstDeltaP99Ms),
     relayFirstDeltaMaxMs: mid((r) => r.relayFirstDeltaMaxMs),
     relayCpuMs: mid((r) => r.relayCpuMs),
+    relaySystemCpuMs: mid((r) => r.relaySystemCpuMs),
     relayPeakRssMib: mid((r) => r.relayPeakRssMib),
     runs: all
   }

@@ -79,7 +79,19 @@ describe("tscodex batch --cluster with tscodex runner", () => {
       expect(yield* readResults(results)).toEqual([])
       yield* fs.writeFileString(`${h.work}/${GATE}`, "")
 
-      expect(yield* submitter.exitCode.pipe(Effect.timeout("240 seconds"))).toBe(0)
+      const exited = yield* submitter.exitCode.pipe(
+        Effect.timeout("240 seconds"),
+        Effect.orElse(() =>
+          Effect.gen(function* () {
+            const alive = yield* Effect.forEach([...runners.map((r) => [`runner ${r.n}`, r.proc] as const), ["submitter", submitter] as const], ([name, proc]) =>
+              Effect.map(Effect.orElseSucceed(proc.isRunning, () => false), (running) => `${name} ${running ? "running" : "exited"}`))
+            const done = yield* readResults(results).pipe(Effect.orElseSucceed(() => []))
+            return yield* Effect.dieMessage(
+              `the batch did not finish within 240 s of the gate (${alive.join(", ")}; runner ${victim.n} was killed; ${done.length} results: ${done.map((r) => r.id).join(" ")}); what the processes said:\n${said()}`
+            )
+          }))
+      )
+      expect(exited).toBe(0)
       expect(yield* Fiber.join(submitterOut)).toBe("9 tasks: 9 completed, 0 failed; results in out/results.jsonl\n")
 
       const all = yield* readResults(results)
