@@ -133,7 +133,7 @@ const measure = (mode: "reader" | "floor", path: string): Measured =>
 const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
 /** Generates the rollout in bench/tmp/, measures both loaders in child processes (`runs` times, interleaved), and removes the file. */
-export const runRolloutLoadBench = async (runs = 3): Promise<RolloutLoadResult> => {
+export const runRolloutLoadBench = async (runs = 5): Promise<RolloutLoadResult> => {
   const path = join(here, "tmp", `rollout-2026-04-07T00-00-00-${SESSION}.jsonl`)
   generateRollout(path)
   try {
