@@ -76,6 +76,45 @@ const drain = (incoming: Http.IncomingMessage) => {
   incoming.resume()
 }
 
+/**
+ * One read of a body in paused mode, settled once: `start` listens for bytes (its callback runs on
+ * each 'readable' and at the end), an error or a close before the end settles with `broken`'s error,
+ * and `cancel` (for an interrupted read) closes the connection.
+ */
+const pausedRead = <A, E>(incoming: Http.IncomingMessage, broken: (cause: unknown) => E, resume: (effect: Effect.Effect<A, E>) => void) => {
+  let settled = false
+  let onBytes = () => {}
+  const settle = (effect: Effect.Effect<A, E>) => {
+    settled = true
+    incoming.off("readable", onBytes)
+    incoming.off("end", onBytes)
+    incoming.off("error", onError)
+    incoming.off("close", onClose)
+    resume(effect)
+  }
+  const onError = (cause: unknown) => void (settled || settle(Effect.fail(broken(cause))))
+  const onClose = () => {
+    if (!settled && !incoming.complete) onError(Object.assign(new Error("aborted"), { code: "ECONNRESET" }))
+  }
+  return {
+    isSettled: () => settled,
+    settle,
+    start: (callback: () => void) => {
+      onBytes = callback
+      incoming.on("readable", callback)
+      incoming.once("end", callback)
+      incoming.once("error", onError)
+      incoming.once("close", onClose)
+      callback()
+    },
+    cancel: Effect.sync(() => {
+      if (settled) return
+      settled = true
+      incoming.destroy()
+    })
+  }
+}
+
 /** The body of `entry`, read in one of `NodeBody`'s ways. */
 export const makeNodeBody = (entry: BodyEntry): NodeBody => {
   const incoming = entry.incoming
@@ -127,52 +166,23 @@ export const makeNodeBody = (entry: BodyEntry): NodeBody => {
     pull: (broken) =>
       Effect.async((resume) => {
         entry.taken = true
-        let settled = false
-        const settle = (effect: Effect.Effect<Uint8Array | undefined, ReturnType<typeof broken>>) => {
-          settled = true
-          incoming.off("readable", attempt)
-          incoming.off("end", attempt)
-          incoming.off("error", onError)
-          incoming.off("close", onClose)
-          resume(effect)
-        }
-        function attempt() {
-          if (settled) return
+        const read = pausedRead(incoming, broken, resume)
+        read.start(() => {
+          if (read.isSettled()) return
           const bytes = incoming.read() as Buffer | null
-          if (bytes !== null) settle(Effect.succeed(bytes))
-          else if (incoming.readableEnded) settle(Effect.succeed(undefined))
-        }
-        const onError = (cause: unknown) => void (settled || settle(Effect.fail(broken(cause))))
-        const onClose = () => {
-          if (!settled && !incoming.complete) onError(Object.assign(new Error("aborted"), { code: "ECONNRESET" }))
-        }
-        incoming.on("readable", attempt)
-        incoming.once("end", attempt)
-        incoming.once("error", onError)
-        incoming.once("close", onClose)
-        attempt()
-        return Effect.sync(() => {
-          if (settled) return
-          settled = true
-          incoming.destroy()
+          if (bytes !== null) read.settle(Effect.succeed(bytes))
+          else if (incoming.readableEnded) read.settle(Effect.succeed(undefined))
         })
+        return read.cancel
       }),
     drive: ({ broken, end, flow, run, take, waiting }) =>
       Effect.async((resume) => {
         entry.taken = true
-        let settled = false
+        const read = pausedRead(incoming, broken, resume)
         let queued = false
-        const settle = (effect: Effect.Effect<ReturnType<typeof end>, ReturnType<typeof broken>>) => {
-          settled = true
-          incoming.off("readable", soon)
-          incoming.off("end", soon)
-          incoming.off("error", onError)
-          incoming.off("close", onClose)
-          resume(effect)
-        }
         const step = () => {
           queued = false
-          while (!settled) {
+          while (!read.isSettled()) {
             if (!flow.ready()) {
               waiting(false)
               queued = true
@@ -180,36 +190,23 @@ export const makeNodeBody = (entry: BodyEntry): NodeBody => {
             }
             const bytes = incoming.read() as Buffer | null
             if (bytes === null) {
-              if (incoming.readableEnded) return settle(Effect.sync(end))
+              if (incoming.readableEnded) return read.settle(Effect.sync(end))
               return waiting(true)
             }
             const stop = take(bytes)
             if (stop !== undefined) {
               drain(incoming)
-              return settle(Effect.succeed(stop.stop))
+              return read.settle(Effect.succeed(stop.stop))
             }
           }
         }
-        function soon() {
-          if (settled || queued) return
+        waiting(true)
+        read.start(() => {
+          if (read.isSettled() || queued) return
           queued = true
           run(step)
-        }
-        const onError = (cause: unknown) => void (settled || settle(Effect.fail(broken(cause))))
-        const onClose = () => {
-          if (!settled && !incoming.complete) onError(Object.assign(new Error("aborted"), { code: "ECONNRESET" }))
-        }
-        incoming.on("readable", soon)
-        incoming.once("end", soon)
-        incoming.once("error", onError)
-        incoming.once("close", onClose)
-        waiting(true)
-        soon()
-        return Effect.sync(() => {
-          if (settled) return
-          settled = true
-          incoming.destroy()
         })
+        return read.cancel
       }),
     release: () => {
       entry.taken = true

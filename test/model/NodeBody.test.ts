@@ -3,30 +3,18 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Either, Fiber } from "effect"
-import * as Http from "node:http"
-import type { AddressInfo } from "node:net"
+import type * as Http from "node:http"
 import type { Flow } from "../../src/model/nodeBody.js"
 import * as WireHttpClient from "../../src/model/wireHttpClient.js"
+import * as LoopbackServer from "../support/LoopbackServer.js"
 
 /** A loopback server, closed with the scope, whose every answer `answer` writes; its URL. */
 const server = (answer: (response: Http.ServerResponse) => void) =>
-  Effect.map(
-    Effect.acquireRelease(
-      Effect.async<Http.Server>((resume) => {
-        const created = Http.createServer((request, response) => {
-          request.resume()
-          response.writeHead(200, { "content-type": "text/plain" })
-          answer(response)
-        })
-        created.listen(0, "127.0.0.1", () => resume(Effect.succeed(created)))
-      }),
-      (created) => Effect.async<void>((resume) => {
-        created.closeAllConnections()
-        created.close(() => resume(Effect.void))
-      })
-    ),
-    (created) => `http://127.0.0.1:${(created.address() as AddressInfo).port}/`
-  )
+  Effect.map(LoopbackServer.make((request, response) => {
+    request.resume()
+    response.writeHead(200, { "content-type": "text/plain" })
+    answer(response)
+  }), (server) => `${server.origin}/`)
 
 const bodyOf = (url: string) =>
   Effect.gen(function* () {

@@ -2,16 +2,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, TestClock } from "effect"
 import * as Deadlines from "../../src/server/Deadlines.js"
-
-/** A drain whose time is over when the test says so. */
-const fakeDrain = () => {
-  const waiting: Array<() => void> = []
-  return {
-    deadlinePassed: Effect.never,
-    onDeadline: (callback: () => void) => void waiting.push(callback),
-    pass: () => waiting.splice(0).forEach((callback) => callback())
-  }
-}
+import { fakeDrain } from "./stream/support.js"
 
 describe("Deadlines", () => {
   it.scoped("stops each request once, at its start plus the deadline; a request that ended is not stopped", () =>

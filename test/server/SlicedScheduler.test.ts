@@ -18,6 +18,18 @@ const withClock = (options = SlicedScheduler.defaults) => {
   return { scheduler, ran, task, advance: (millis: number) => void (time += millis) }
 }
 
+/** Queues `count` set-up tasks of 3 ms, each queueing the next, and then two streaming tasks. */
+const flood = (scheduler: Scheduler.Scheduler, task: (name: string, millis?: number) => () => void, count: number) => {
+  let left = count
+  const next = (): void => {
+    task("set-up", 3)()
+    if (--left > 0) scheduler.scheduleTask(next, SlicedScheduler.setupPriority)
+  }
+  scheduler.scheduleTask(next, SlicedScheduler.setupPriority)
+  scheduler.scheduleTask(task("stream a"), 0)
+  scheduler.scheduleTask(task("stream b"), 0)
+}
+
 /** Stands in for a fiber: the scheduler only tells fibers apart. */
 const fiberLike = () => ({}) as unknown as Fiber.RuntimeFiber<unknown, unknown>
 
@@ -50,14 +62,7 @@ describe("SlicedScheduler", () => {
 
   it("lets streaming work through a flood of set-up work, a task each turn", async () => {
     const { scheduler, ran, task } = withClock({ startingSliceMillis: 2, settleMillis: 50, streamingEveryTurns: 1 })
-    let left = 5
-    const flood = (): void => {
-      task("set-up", 3)()
-      if (--left > 0) scheduler.scheduleTask(flood, SlicedScheduler.setupPriority)
-    }
-    scheduler.scheduleTask(flood, SlicedScheduler.setupPriority)
-    scheduler.scheduleTask(task("stream a"), 0)
-    scheduler.scheduleTask(task("stream b"), 0)
+    flood(scheduler, task, 5)
     await nextTurn()
     expect(ran).toEqual(["set-up", "stream a"])
     await nextTurn()
@@ -66,14 +71,7 @@ describe("SlicedScheduler", () => {
 
   it("lets streaming work through a flood of set-up work every few turns when so set", async () => {
     const { scheduler, ran, task } = withClock({ startingSliceMillis: 2, settleMillis: 50, streamingEveryTurns: 3 })
-    let left = 7
-    const flood = (): void => {
-      task("set-up", 3)()
-      if (--left > 0) scheduler.scheduleTask(flood, SlicedScheduler.setupPriority)
-    }
-    scheduler.scheduleTask(flood, SlicedScheduler.setupPriority)
-    scheduler.scheduleTask(task("stream a"), 0)
-    scheduler.scheduleTask(task("stream b"), 0)
+    flood(scheduler, task, 7)
     for (let turn = 0; turn < 6; turn++) await nextTurn()
     expect(ran).toEqual(["set-up", "set-up", "set-up", "stream a", "set-up", "set-up", "set-up", "stream b"])
   })

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect } from "effect"
 import * as Http from "node:http"
-import type { AddressInfo } from "node:net"
+import * as LoopbackServer from "../../support/LoopbackServer.js"
 import { events, inbound, start, userMessage } from "./support.js"
 
 const chunkEvent = (content: string) =>
@@ -18,47 +18,35 @@ const cap = 30_000
  * that kept reading would let it write all `cap` deltas.
  */
 const backend = (held: Deferred.Deferred<number>, more: number) =>
-  Effect.map(
-    Effect.acquireRelease(
-      Effect.async<Http.Server>((resume) => {
-        const created = Http.createServer((request, response) => {
-          request.resume()
-          response.writeHead(200, { "content-type": "text/event-stream" })
-          const pad = "x".repeat(1000)
-          let n = 0
-          const write = () => response.write(chunkEvent(`${n++}:${pad}|`))
-          const finish = () => {
-            for (let i = 0; i < more; i++) write()
-            response.end(chunkEvent("") + "data: [DONE]\n\n")
-          }
-          const fill = (): void => {
-            while (n < cap) {
-              if (write()) continue
-              const stalled = setTimeout(() => {
-                response.off("drain", go)
-                Effect.runSync(Deferred.succeed(held, n))
-                response.once("drain", finish)
-              }, 300)
-              const go = () => {
-                clearTimeout(stalled)
-                fill()
-              }
-              return void response.once("drain", go)
-            }
-            Effect.runSync(Deferred.succeed(held, n))
-            finish()
-          }
+  Effect.map(LoopbackServer.make((request, response) => {
+    request.resume()
+    response.writeHead(200, { "content-type": "text/event-stream" })
+    const pad = "x".repeat(1000)
+    let n = 0
+    const write = () => response.write(chunkEvent(`${n++}:${pad}|`))
+    const finish = () => {
+      for (let i = 0; i < more; i++) write()
+      response.end(chunkEvent("") + "data: [DONE]\n\n")
+    }
+    const fill = (): void => {
+      while (n < cap) {
+        if (write()) continue
+        const stalled = setTimeout(() => {
+          response.off("drain", go)
+          Effect.runSync(Deferred.succeed(held, n))
+          response.once("drain", finish)
+        }, 300)
+        const go = () => {
+          clearTimeout(stalled)
           fill()
-        })
-        created.listen(0, "127.0.0.1", () => resume(Effect.succeed(created)))
-      }),
-      (created) => Effect.async<void>((resume) => {
-        created.closeAllConnections()
-        created.close(() => resume(Effect.void))
-      })
-    ),
-    (created) => `http://127.0.0.1:${(created.address() as AddressInfo).port}/v1`
-  )
+        }
+        return void response.once("drain", go)
+      }
+      Effect.runSync(Deferred.succeed(held, n))
+      finish()
+    }
+    fill()
+  }), (server) => `${server.origin}/v1`)
 
 /** Posts `body` and hands the response over paused. */
 const postPaused = (url: string, body: string) =>

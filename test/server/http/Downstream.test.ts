@@ -3,13 +3,13 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Either, Fiber, Stream, TestClock } from "effect"
-import * as Http from "node:http"
-import type { AddressInfo } from "node:net"
+import type * as Http from "node:http"
 import * as Environment from "../../../src/config/Environment.js"
 import * as WireHttpClient from "../../../src/model/wireHttpClient.js"
 import * as Downstream from "../../../src/server/Downstream.js"
 import * as ServerConfig from "../../../src/server/ServerConfig.js"
 import type { BodySink } from "../../../src/server/stream/BodySink.js"
+import * as LoopbackServer from "../../support/LoopbackServer.js"
 
 /** A client whose response sends one chunk and then stalls forever. */
 const stalling = HttpClient.make((request) =>
@@ -29,22 +29,37 @@ const round = (client: HttpClient.HttpClient) =>
 
 /** A loopback server, closed with the scope, whose every answer is an event stream that `answer` writes; its port. */
 const sseServer = (answer: (response: Http.ServerResponse) => void) =>
-  Effect.map(
-    Effect.acquireRelease(
-      Effect.async<Http.Server>((resume) => {
-        const created = Http.createServer((_request, response) => {
-          response.writeHead(200, { "content-type": "text/event-stream" })
-          answer(response)
-        })
-        created.listen(0, "127.0.0.1", () => resume(Effect.succeed(created)))
-      }),
-      (created) => Effect.async<void>((resume) => {
-        created.closeAllConnections()
-        created.close(() => resume(Effect.void))
-      })
-    ),
-    (server) => (server.address() as AddressInfo).port
+  Effect.map(LoopbackServer.make((_request, response) => {
+    response.writeHead(200, { "content-type": "text/event-stream" })
+    answer(response)
+  }), (server) => server.port)
+
+/** The downstream of a 10 s timeout over `client`, at `baseUrl` when given. */
+const downstreamFor = (client: HttpClient.HttpClient, baseUrl?: string) =>
+  Downstream.make(ServerConfig.make({ timeoutSeconds: 10, ...(baseUrl === undefined ? {} : { outcommingBaseUrl: baseUrl }) })).pipe(
+    Effect.provideService(HttpClient.HttpClient, client),
+    Effect.provideService(Environment.Environment, Environment.fromRecord({}))
   )
+
+/**
+ * A round whose body sends one chunk and then nothing, read by `read` (which calls `first` on the
+ * first chunk): it fails as a read that timed out after 10 s of silence, and not before.
+ */
+const failsWhenIdle = (read: (downstream: Downstream.Downstream, first: () => void) => Stream.Stream<unknown, unknown>) =>
+  Effect.gen(function* () {
+    const port = yield* sseServer((response) => response.write("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\n"))
+    const first = yield* Deferred.make<void>()
+    const downstream = yield* downstreamFor(WireHttpClient.make, `http://127.0.0.1:${port}/v1`)
+    const fiber = yield* Effect.fork(Effect.either(Stream.runDrain(read(downstream, () => Effect.runSync(Deferred.succeed(first, undefined))))))
+    yield* Deferred.await(first)
+    // the reader marks the start of its wait on the clock before it waits for bytes: let it get there
+    yield* Effect.repeatN(Effect.yieldNow(), 9)
+    yield* TestClock.adjust("9 seconds")
+    expect(fiber.unsafePoll()).toBeNull()
+    yield* TestClock.adjust("2 seconds")
+    const result = yield* Fiber.join(fiber)
+    expect(Either.isLeft(result) && (result.left as Error).message).toBe("outcomming chat stream failed while reading response body: timed out")
+  })
 
 describe("Downstream timeouts", () => {
   it.effect("a body idle for the timeout fails as a read failure", () =>
@@ -66,23 +81,7 @@ describe("Downstream timeouts", () => {
     }))
 
   it.scoped("a body read from the socket (the wire client's path) and then idle for the timeout fails the same way", () =>
-    Effect.gen(function* () {
-      const port = yield* sseServer((response) => response.write("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\n"))
-      const first = yield* Deferred.make<void>()
-      const downstream = yield* Downstream.make(ServerConfig.make({ timeoutSeconds: 10, outcommingBaseUrl: `http://127.0.0.1:${port}/v1` })).pipe(
-        Effect.provideService(HttpClient.HttpClient, WireHttpClient.make),
-        Effect.provideService(Environment.Environment, Environment.fromRecord({}))
-      )
-      const fiber = yield* Effect.fork(Effect.either(Stream.runForEach(downstream.openRound({ model: "m", messages: [] }), () => Deferred.succeed(first, undefined))))
-      yield* Deferred.await(first)
-      // the next pull marks its start on the clock before it waits for bytes: let the reading fiber get there
-      yield* Effect.repeatN(Effect.yieldNow(), 9)
-      yield* TestClock.adjust("9 seconds")
-      expect(fiber.unsafePoll()).toBeNull()
-      yield* TestClock.adjust("2 seconds")
-      const result = yield* Fiber.join(fiber)
-      expect(Either.isLeft(result) && result.left.message).toBe("outcomming chat stream failed while reading response body: timed out")
-    }))
+    failsWhenIdle((downstream, first) => Stream.tap(downstream.openRound({ model: "m", messages: [] }), () => Effect.sync(first))))
 })
 
 const body = ["a", "b", "c", "d"].map((content) => `data: {"choices":[{"index":0,"delta":{"content":"${content}"}}]}\n\n`).join("") + "data: [DONE]\n\n"
@@ -90,10 +89,7 @@ const body = ["a", "b", "c", "d"].map((content) => `data: {"choices":[{"index":0
 /** What `openRoundBatched` streams when each batch is turned into one string, and the sizes of the batches it was handed. */
 const batched = (client: HttpClient.HttpClient, baseUrl?: string) =>
   Effect.gen(function* () {
-    const downstream = yield* Downstream.make(ServerConfig.make({ timeoutSeconds: 10, ...(baseUrl === undefined ? {} : { outcommingBaseUrl: baseUrl }) })).pipe(
-      Effect.provideService(HttpClient.HttpClient, client),
-      Effect.provideService(Environment.Environment, Environment.fromRecord({}))
-    )
+    const downstream = yield* downstreamFor(client, baseUrl)
     const sizes: Array<number> = []
     const out = yield* Stream.runCollect(downstream.openRoundBatched({ model: "m", messages: [] }, (chunks) => {
       sizes.push(chunks.length)
@@ -127,10 +123,7 @@ const openSink: BodySink = { write: () => {}, close: () => {}, ready: () => true
 /** What `openRoundDirect` hands to `consume`, joined, with the stream's own output. */
 const direct = (client: HttpClient.HttpClient, baseUrl?: string, sink: BodySink = openSink) =>
   Effect.gen(function* () {
-    const downstream = yield* Downstream.make(ServerConfig.make({ timeoutSeconds: 10, ...(baseUrl === undefined ? {} : { outcommingBaseUrl: baseUrl }) })).pipe(
-      Effect.provideService(HttpClient.HttpClient, client),
-      Effect.provideService(Environment.Environment, Environment.fromRecord({}))
-    )
+    const downstream = yield* downstreamFor(client, baseUrl)
     const seen: Array<string> = []
     const out = yield* Stream.runCollect(downstream.openRoundDirect({ model: "m", messages: [] }, (chunks) => {
       for (const chunk of chunks) seen.push(chunk.choices?.[0]?.delta?.content ?? "")
@@ -162,21 +155,5 @@ describe("Downstream.openRoundDirect", () => {
     }))
 
   it.scoped("a driven body idle for the timeout fails as a read failure", () =>
-    Effect.gen(function* () {
-      const port = yield* sseServer((response) => response.write("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\n"))
-      const first = yield* Deferred.make<void>()
-      const downstream = yield* Downstream.make(ServerConfig.make({ timeoutSeconds: 10, outcommingBaseUrl: `http://127.0.0.1:${port}/v1` })).pipe(
-        Effect.provideService(HttpClient.HttpClient, WireHttpClient.make),
-        Effect.provideService(Environment.Environment, Environment.fromRecord({}))
-      )
-      const consume = () => Effect.runSync(Deferred.succeed(first, undefined))
-      const fiber = yield* Effect.fork(Effect.either(Stream.runDrain(downstream.openRoundDirect({ model: "m", messages: [] }, consume, openSink))))
-      yield* Deferred.await(first)
-      yield* Effect.repeatN(Effect.yieldNow(), 9)
-      yield* TestClock.adjust("9 seconds")
-      expect(fiber.unsafePoll()).toBeNull()
-      yield* TestClock.adjust("2 seconds")
-      const result = yield* Fiber.join(fiber)
-      expect(Either.isLeft(result) && result.left.message).toBe("outcomming chat stream failed while reading response body: timed out")
-    }))
+    failsWhenIdle((downstream, first) => downstream.openRoundDirect({ model: "m", messages: [] }, first, openSink)))
 })

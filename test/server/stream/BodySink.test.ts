@@ -2,28 +2,16 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect } from "effect"
 import * as Http from "node:http"
-import type { AddressInfo } from "node:net"
 import * as BodySink from "../../../src/server/stream/BodySink.js"
+import * as LoopbackServer from "../../support/LoopbackServer.js"
 
 /** A loopback server, closed with the scope, handing each response's sink to `serve`; its port. */
 const server = (serve: (sink: BodySink.BodySink, response: Http.ServerResponse) => void) =>
-  Effect.map(
-    Effect.acquireRelease(
-      Effect.async<Http.Server>((resume) => {
-        const created = Http.createServer((request, response) => {
-          request.resume()
-          response.writeHead(200, { "content-type": "text/event-stream" })
-          serve(BodySink.fromServerResponse(response, (step) => step()), response)
-        })
-        created.listen(0, "127.0.0.1", () => resume(Effect.succeed(created)))
-      }),
-      (created) => Effect.async<void>((resume) => {
-        created.closeAllConnections()
-        created.close(() => resume(Effect.void))
-      })
-    ),
-    (created) => (created.address() as AddressInfo).port
-  )
+  Effect.map(LoopbackServer.make((request, response) => {
+    request.resume()
+    response.writeHead(200, { "content-type": "text/event-stream" })
+    serve(BodySink.fromServerResponse(response, (step) => step()), response)
+  }), (server) => server.port)
 
 /** A GET whose response is handed over unread (paused). */
 const request = (port: number) =>

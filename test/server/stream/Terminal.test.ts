@@ -8,23 +8,13 @@ import * as Ev from "../../../src/server/stream/ResponsesEvents.js"
 import { EncodedEvents, encodeEvent } from "../../../src/server/stream/SseEncode.js"
 import type { BodySink } from "../../../src/server/stream/BodySink.js"
 import { type Stopper, terminatedSseText, writeTerminatedSse } from "../../../src/server/stream/Terminal.js"
-import { dataLines } from "./support.js"
+import { dataLines, fakeDrain } from "./support.js"
 
 const run = <E>(events: Stream.Stream<Ev.ResponsesStreamEvent, E>, redact?: (t: string) => string) =>
   Effect.map(Stream.runCollect(terminatedSseText(events, redact)), (c) => dataLines(Chunk.toArray(c).join("")).map((l) => JSON.parse(l) as Record<string, any>))
 
 const created = Ev.created("resp_x", "m")
 const done = Ev.completed("resp_x", "m", [], undefined)
-
-/** A drain whose time is over when the test says so. */
-const fakeDrain = () => {
-  const waiting: Array<() => void> = []
-  return {
-    deadlinePassed: Effect.never,
-    onDeadline: (callback: () => void) => void waiting.push(callback),
-    pass: () => waiting.splice(0).forEach((callback) => callback())
-  }
-}
 
 describe("terminatedSseText", () => {
   it.effect("passes a normal stream through and drops anything after the first terminal event", () =>

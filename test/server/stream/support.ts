@@ -50,3 +50,13 @@ export const scriptedRounds = (rounds: ReadonlyArray<ReadonlyArray<ChatChunk>>, 
     return { events, sent: yield* Ref.get(sent) }
   })
 
+
+/** A drain whose time is over when the test calls `pass`. */
+export const fakeDrain = () => {
+  const waiting: Array<() => void> = []
+  return {
+    deadlinePassed: Effect.never,
+    onDeadline: (callback: () => void) => void waiting.push(callback),
+    pass: () => waiting.splice(0).forEach((callback) => callback())
+  }
+}
