@@ -1,4 +1,4 @@
-/** Deadlines: ends each streaming request at its deadline, or when the server's drain time is up, from one fiber for the whole server. */
+/** Deadlines: ends each streaming request at its deadline (one fiber for the whole server) or when the server's drain time is up. */
 import { Data, Effect, type Scope } from "effect"
 import type * as Listener from "./Listener.js"
 
@@ -75,3 +75,7 @@ export const make = (
     }
     return watch
   })
+
+/** A watched request as one effect that fails with the reason it must end (for a stream stage). */
+export const asStopper = (watch: Watch): Effect.Effect<never, DeadlineExceeded | ShuttingDown> =>
+  Effect.async((resume) => Effect.sync(watch((reason) => resume(Effect.fail(reason)))))

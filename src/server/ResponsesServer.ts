@@ -8,14 +8,13 @@ import type { ServeError } from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
-import { Chunk, Duration, Effect, Either, FiberRef, Layer, Option, type Scope, Stream } from "effect"
+import { Chunk, Effect, Either, FiberRef, Layer, Option, type Scope, Stream } from "effect"
 import type * as Http from "node:http"
 import { Environment } from "../config/Environment.js"
 import type { ChatChunk } from "../protocol/ChatChunkWire.js"
 import * as AccessLog from "./AccessLog.js"
 import * as Auth from "./Auth.js"
 import * as Deadlines from "./Deadlines.js"
-import { DeadlineExceeded, ShuttingDown } from "./Deadlines.js"
 import * as Downstream from "./Downstream.js"
 import * as Listener from "./Listener.js"
 import { redact } from "./Redact.js"
@@ -52,22 +51,6 @@ export type AppRequirements =
   | PayloadProcessors.PayloadProcessors
 
 export { DeadlineExceeded, ShuttingDown } from "./Deadlines.js"
-
-/**
- * What ends a request's stream early, if anything: the deadline (`seconds` > 0) passing, or a
- * shutdown's drain time being over; either fails the stream, which then ends in `response.failed`.
- */
-export const stopWhen = (
-  seconds: number,
-  drain: Listener.Drain | undefined
-): Effect.Effect<never, DeadlineExceeded | ShuttingDown> | undefined => {
-  const deadline = seconds > 0
-    ? Effect.zipRight(Effect.sleep(Duration.millis(seconds * 1000)), Effect.fail(new DeadlineExceeded({ seconds })))
-    : undefined
-  const shutdown = drain === undefined ? undefined : Effect.zipRight(drain.deadlinePassed, Effect.fail(new ShuttingDown()))
-  if (deadline !== undefined && shutdown !== undefined) return Effect.raceFirst(deadline, shutdown)
-  return deadline ?? shutdown
-}
 
 /** The items a follow-up continues from: this request's input, then its output (mock searches are not input). */
 const conversationOf = (input: unknown, output: ReadonlyArray<Ev.OutputItem>): Array<unknown> => [
@@ -113,10 +96,8 @@ export const makeApp = (
     const cleanError = (status: number, message: string) => errorResponse(status, clean(message))
 
     const watch = yield* Deadlines.make(config.requestDeadlineSeconds, Option.getOrUndefined(drain))
-    /** The same watch as one effect, for responses not written straight to a Node socket. */
-    const stopper: Stopper | undefined = watch === undefined
-      ? undefined
-      : Effect.async<never, DeadlineExceeded | ShuttingDown>((resume) => Effect.sync(watch((reason) => resume(Effect.fail(reason)))))
+    // the same watch as one effect, for responses not written straight to a Node socket
+    const stopper: Stopper | undefined = watch === undefined ? undefined : Deadlines.asStopper(watch)
 
     const health = HttpServerResponse.unsafeJson({ ok: true })
 

@@ -2,7 +2,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Exit, Fiber, Stream, TestClock } from "effect"
 import * as Deadlines from "../../../src/server/Deadlines.js"
-import { stopWhen } from "../../../src/server/ResponsesServer.js"
 import { stopWith } from "../../../src/server/stream/StopWith.js"
 import * as Ev from "../../../src/server/stream/ResponsesEvents.js"
 import { EncodedEvents, encodeEvent } from "../../../src/server/stream/SseEncode.js"
@@ -57,9 +56,9 @@ const runStopped = <E>(events: Stream.Stream<Ev.ResponsesStreamEvent | EncodedEv
   Effect.map(Stream.runCollect(terminatedSseText(events, (text) => text.replaceAll("30", "NN"), stopper)), (c) => Chunk.toArray(c).join(""))
 
 describe("request deadline, as the server applies it (the stopper of terminatedSse)", () => {
-  it.effect("a stream still running at the deadline ends with response.failed naming it, after what was already encoded", () =>
+  it.scoped("a stream still running at the deadline ends with response.failed naming it, after what was already encoded", () =>
     Effect.gen(function* () {
-      const stopper = stopWhen(30, undefined)!
+      const stopper = Deadlines.asStopper((yield* Deadlines.make(30, undefined))!)
       const encoded = new EncodedEvents(encodeEvent(Ev.outputTextDelta("hi", "msg_1", 0)))
       const fiber = yield* Effect.fork(runStopped(Stream.make(created, encoded).pipe(Stream.concat(Stream.never)), stopper))
       yield* TestClock.adjust("29 seconds")
@@ -70,18 +69,18 @@ describe("request deadline, as the server applies it (the stopper of terminatedS
       expect(events[2]!.response.error.message).toBe("the request did not finish within its deadline of NN seconds")
     }))
 
-  it.effect("a stopper that fails after the terminal event adds nothing; one that never fails changes nothing", () =>
+  it.scoped("a stopper that fails after the terminal event adds nothing; one that never fails changes nothing", () =>
     Effect.gen(function* () {
-      const late = yield* Effect.fork(runStopped(Stream.make(created, done).pipe(Stream.concat(Stream.never)), stopWhen(30, undefined)!))
+      const late = yield* Effect.fork(runStopped(Stream.make(created, done).pipe(Stream.concat(Stream.never)), Deadlines.asStopper((yield* Deadlines.make(30, undefined))!)))
       yield* TestClock.adjust("31 seconds")
       expect(dataLines(yield* Fiber.join(late)).map((l) => JSON.parse(l).type)).toEqual(["response.created", "response.completed"])
       const text = yield* runStopped(Stream.make(created, done, Ev.failed("late")), Effect.never)
       expect(text).toBe(encodeEvent(created) + encodeEvent(done))
     }))
 
-  it.effect("stopWith on an event stream ends it the same way", () =>
+  it.scoped("stopWith on an event stream ends it the same way", () =>
     Effect.gen(function* () {
-      const stopper = stopWhen(30, undefined)!
+      const stopper = Deadlines.asStopper((yield* Deadlines.make(30, undefined))!)
       const fiber = yield* Effect.fork(run(stopWith(Stream.make(created).pipe(Stream.concat(Stream.never)), stopper)))
       yield* TestClock.adjust("29 seconds")
       expect(fiber.unsafePoll()).toBeNull()
@@ -89,7 +88,6 @@ describe("request deadline, as the server applies it (the stopper of terminatedS
       const events = yield* Fiber.join(fiber)
       expect(events.map((e) => e.type)).toEqual(["response.created", "response.failed"])
       expect(events[1]!.response.error.message).toBe("the request did not finish within its deadline of 30 seconds")
-      expect(stopWhen(0, undefined)).toBeUndefined()
     }))
 })
 
