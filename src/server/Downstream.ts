@@ -2,13 +2,13 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import { Chunk, Context, Data, Duration, Effect, Either, Layer, Option, Stream } from "effect"
+import { Chunk, type Clock, Context, Data, Duration, Effect, Either, Layer, Option, Stream } from "effect"
 import { Environment } from "../config/Environment.js"
 import * as WireHttpClient from "../model/wireHttpClient.js"
 import type { ChatChunk } from "../protocol/ChatChunkWire.js"
 import { toMessagesRequest } from "./request/MessagesRequest.js"
 import { awaitReady, type BodySink } from "./stream/BodySink.js"
-import { type ChatChunkStep, chatReadFailed, decodeChatChunks, makeChatChunkReader, presentBatches } from "./stream/ChatChunks.js"
+import { type ChatChunkStep, chatReadFailed, decodeChatChunks, makeChatBytesReader, presentBatches } from "./stream/ChatChunks.js"
 import { messagesToChatChunks } from "./stream/MessagesEvents.js"
 import { describeFailure, OutcommingStreamError } from "./stream/StreamErrors.js"
 import * as ServerConfig from "./ServerConfig.js"
@@ -76,11 +76,30 @@ export const transportReason = (error: unknown): string => {
   return describeFailure(current)
 }
 
+/** Whether a body read is waiting for bytes (since when, in the clock's milliseconds), and whether it is over. */
+interface Idle {
+  since: number | undefined
+  finished: boolean
+}
+
+/**
+ * One fiber per body that breaks the body off once its read has waited `timeoutMillis` for bytes,
+ * as a per-read timeout would, so the waiting read fails with "timed out" (no race per read).
+ */
+const idleWatchdog = (clock: Clock.Clock, timeoutMillis: number, idle: Idle, body: WireHttpClient.NodeBody) =>
+  Effect.suspend(function loop(): Effect.Effect<void> {
+    if (idle.finished) return Effect.void
+    const now = clock.unsafeCurrentTimeMillis()
+    if (idle.since !== undefined && now - idle.since >= timeoutMillis) return Effect.sync(() => body.abort(new Timeout()))
+    return Effect.flatMap(Effect.sleep(idle.since === undefined ? timeoutMillis : idle.since + timeoutMillis - now), loop)
+  })
+
+const readFailed = (cause: unknown) => new OutcommingStreamError({ message: chatReadFailed + describeFailure(cause) })
+
 /**
  * The chat chunks of a body read straight from its socket, a batch per pull: whatever arrived since
- * the last pull is decoded, framed and parsed at once (no stream stage or timer per network chunk).
- * One watchdog fiber breaks the body off when a pull waits `timeoutMillis` for bytes, as a per-pull
- * timeout does, so the waiting pull fails with "timed out" (no race per pull).
+ * the last pull is decoded, framed and parsed at once (no stream stage or timer per network chunk),
+ * with the idle timeout kept by `idleWatchdog`.
  */
 const wireChatChunks = <O>(
   body: WireHttpClient.NodeBody,
@@ -89,54 +108,39 @@ const wireChatChunks = <O>(
   present: (chunks: ReadonlyArray<ChatChunk>) => ReadonlyArray<O>
 ): Stream.Stream<O, OutcommingStreamError> =>
   Stream.unwrapScoped(Effect.flatMap(Effect.clock, (clock) => {
-    const reader = makeChatChunkReader(options)
-    const decoder = new TextDecoder()
-    const readFailed = (cause: unknown) => new OutcommingStreamError({ message: chatReadFailed + describeFailure(cause) })
-    let waitingSince: number | undefined
-    let finished = false
+    const reader = makeChatBytesReader(options)
+    const idle: Idle = { since: undefined, finished: false }
     let pending: OutcommingStreamError | undefined // a failure that comes after chunks already handed on
-    const handOn = (step: { readonly chunks: ReadonlyArray<ChatChunk>; readonly done: boolean; readonly failure?: OutcommingStreamError }) => {
+    const handOn = (step: ChatChunkStep) => {
       if (step.done) {
-        finished = true
+        idle.finished = true
         body.release()
       } else if (step.failure !== undefined) {
-        finished = true
+        idle.finished = true
         pending = step.failure
       }
       return Chunk.unsafeFromArray(present(step.chunks) as Array<O>)
     }
     const pull: Effect.Effect<Chunk.Chunk<O>, Option.Option<OutcommingStreamError>> = Effect.suspend(() => {
       if (pending !== undefined) return Effect.fail(Option.some(pending))
-      if (finished) return Effect.fail(Option.none())
-      waitingSince = clock.unsafeCurrentTimeMillis()
+      if (idle.finished) return Effect.fail(Option.none())
+      idle.since = clock.unsafeCurrentTimeMillis()
       return Effect.matchEffect(body.pull(readFailed), {
         onFailure: (error) => Effect.fail(Option.some(error)),
         onSuccess: (bytes) => {
-          waitingSince = undefined
-          if (bytes !== undefined) return Effect.succeed(handOn(reader.push(decoder.decode(bytes, { stream: true }))))
-          const tail = decoder.decode()
-          const last = tail === "" ? reader.end() : reader.push(tail)
-          if (tail !== "" && !last.done && last.failure === undefined) {
-            const ending = reader.end()
-            return Effect.succeed(handOn({ ...ending, chunks: [...last.chunks, ...ending.chunks] }))
-          }
-          finished = true
-          return Effect.succeed(handOn(last))
+          idle.since = undefined
+          if (bytes !== undefined) return Effect.succeed(handOn(reader.push(bytes)))
+          idle.finished = true
+          return Effect.succeed(handOn(reader.end()))
         }
       })
     })
-    const watchdog = Effect.suspend(function loop(): Effect.Effect<void> {
-      if (finished) return Effect.void
-      const now = clock.unsafeCurrentTimeMillis()
-      if (waitingSince !== undefined && now - waitingSince >= timeoutMillis) return Effect.sync(() => body.abort(new Timeout()))
-      return Effect.flatMap(Effect.sleep(waitingSince === undefined ? timeoutMillis : waitingSince + timeoutMillis - now), loop)
-    })
-    return Effect.as(Effect.forkScoped(watchdog), Stream.repeatEffectChunkOption(pull))
+    return Effect.as(Effect.forkScoped(idleWatchdog(clock, timeoutMillis, idle, body)), Stream.repeatEffectChunkOption(pull))
   }))
 
 /**
  * The chat chunks of a body read in its socket's callbacks (`NodeBody.drive`), each batch handed to
- * `consume` as it arrives; the same framing, failures and wait-for-bytes timeout as `wireChatChunks`.
+ * `consume` as it arrives; the same framing, failures and idle timeout as `wireChatChunks`.
  */
 const drivenChatChunks = (
   body: WireHttpClient.NodeBody,
@@ -146,32 +150,19 @@ const drivenChatChunks = (
   sink: BodySink
 ): Stream.Stream<never, OutcommingStreamError> =>
   Stream.unwrapScoped(Effect.flatMap(Effect.clock, (clock) => {
-    const reader = makeChatChunkReader(options)
-    const decoder = new TextDecoder()
-    let waitingSince: number | undefined
-    let finished = false
+    const reader = makeChatBytesReader(options)
+    const idle: Idle = { since: undefined, finished: false }
     let stepped = false
     /** Hands a step's chunks on; its end (`[DONE]` or a failure) stops the read. */
     const handOn = (step: ChatChunkStep): { readonly stop: OutcommingStreamError | undefined } | undefined => {
       consume(step.chunks)
       return step.done || step.failure !== undefined ? { stop: step.failure } : undefined
     }
-    const ending = (): OutcommingStreamError | undefined => {
-      const tail = decoder.decode()
-      const last = tail === "" ? reader.end() : reader.push(tail)
-      const step = tail !== "" && !last.done && last.failure === undefined
-        ? (() => {
-          const end = reader.end()
-          return { ...end, chunks: [...last.chunks, ...end.chunks] }
-        })()
-        : last
-      return handOn(step)?.stop
-    }
     // the body's streaming is not set-up work: the fiber waits at the streaming priority meanwhile
     const read = Effect.withSchedulingPriority(body.drive({
-      take: (bytes) => handOn(reader.push(decoder.decode(bytes, { stream: true }))),
-      end: ending,
-      broken: (cause) => new OutcommingStreamError({ message: chatReadFailed + describeFailure(cause) }),
+      take: (bytes) => handOn(reader.push(bytes)),
+      end: () => handOn(reader.end())?.stop,
+      broken: readFailed,
       flow: sink,
       // the round's first read runs at once: it holds the first delta its client is waiting for
       run: (step) => {
@@ -179,18 +170,12 @@ const drivenChatChunks = (
         stepped = true
         step()
       },
-      waiting: (yes) => void (waitingSince = yes ? clock.unsafeCurrentTimeMillis() : undefined)
+      waiting: (yes) => void (idle.since = yes ? clock.unsafeCurrentTimeMillis() : undefined)
     }), 0).pipe(
       Effect.flatMap((failure) => failure === undefined ? Effect.void : Effect.fail(failure)),
-      Effect.ensuring(Effect.sync(() => void (finished = true)))
+      Effect.ensuring(Effect.sync(() => void (idle.finished = true)))
     )
-    const watchdog = Effect.suspend(function loop(): Effect.Effect<void> {
-      if (finished) return Effect.void
-      const now = clock.unsafeCurrentTimeMillis()
-      if (waitingSince !== undefined && now - waitingSince >= timeoutMillis) return Effect.sync(() => body.abort(new Timeout()))
-      return Effect.flatMap(Effect.sleep(waitingSince === undefined ? timeoutMillis : waitingSince + timeoutMillis - now), loop)
-    })
-    return Effect.as(Effect.forkScoped(watchdog), Stream.drain(Stream.fromEffect(read)))
+    return Effect.as(Effect.forkScoped(idleWatchdog(clock, timeoutMillis, idle, body)), Stream.drain(Stream.fromEffect(read)))
   }))
 
 /** Builds the downstream of a config; the API key variable is read for every request. */

@@ -134,11 +134,9 @@ export const makeApp = (
           ? translateResponseEncoded({ context, request: chat, openRound: TrajectoryDump.observe(dump.value, round) })
           : sink === undefined
             ? translateResponseEncoded({ context, request: chat, openRound: round, openRoundBatched: batchedRound })
-            : translateResponseDirect({
-              context,
-              request: chat,
-              openRound: round,
-              direct: { sink, openRound: (next, consume) => downstream.openRoundDirect(next, consume, sink, onStatus) }
+            : translateResponseDirect({ context, request: chat }, {
+              sink,
+              openRound: (next, consume) => downstream.openRoundDirect(next, consume, sink, onStatus)
             })
         if (body.store === false) return stream
         // the finished response is saved before the chunk holding it goes on (checked per chunk, not per event)

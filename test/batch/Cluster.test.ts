@@ -54,6 +54,9 @@ describe("tscodex batch --cluster with tscodex runner", () => {
       const submitterOut = yield* Effect.forkScoped(submitter.stdout.pipe(Stream.decodeText(), Stream.mkString))
       yield* Effect.forkScoped(keepTail("submitter", submitter.stderr))
       const results = `${h.work}/out/results.jsonl`
+      /** Which processes are still running, for a failure's message. */
+      const aliveNow = Effect.forEach([...runners.map((r) => [`runner ${r.n}`, r.proc] as const), ["submitter", submitter] as const], ([name, proc]) =>
+        Effect.map(Effect.orElseSucceed(proc.isRunning, () => false), (running) => `${name} ${running ? "running" : "exited"}`))
 
       // while the gate is shut no task can finish: a runner with a rollout is running that task
       const victim = yield* Effect.gen(function* () {
@@ -69,8 +72,7 @@ describe("tscodex batch --cluster with tscodex runner", () => {
         Effect.timeout("180 seconds"),
         Effect.orElse(() =>
           Effect.gen(function* () {
-            const alive = yield* Effect.forEach([...runners.map((r) => [`runner ${r.n}`, r.proc] as const), ["submitter", submitter] as const], ([name, proc]) =>
-              Effect.map(Effect.orElseSucceed(proc.isRunning, () => false), (running) => `${name} ${running ? "running" : "exited"}`))
+            const alive = yield* aliveNow
             return yield* Effect.dieMessage(`no runner started a task within 180 s (${alive.join(", ")}); what the processes said:\n${said()}`)
           }))
       )
@@ -83,8 +85,7 @@ describe("tscodex batch --cluster with tscodex runner", () => {
         Effect.timeout("240 seconds"),
         Effect.orElse(() =>
           Effect.gen(function* () {
-            const alive = yield* Effect.forEach([...runners.map((r) => [`runner ${r.n}`, r.proc] as const), ["submitter", submitter] as const], ([name, proc]) =>
-              Effect.map(Effect.orElseSucceed(proc.isRunning, () => false), (running) => `${name} ${running ? "running" : "exited"}`))
+            const alive = yield* aliveNow
             const done = yield* readResults(results).pipe(Effect.orElseSucceed(() => []))
             return yield* Effect.dieMessage(
               `the batch did not finish within 240 s of the gate (${alive.join(", ")}; runner ${victim.n} was killed; ${done.length} results: ${done.map((r) => r.id).join(" ")}); what the processes said:\n${said()}`

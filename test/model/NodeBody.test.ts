@@ -121,8 +121,14 @@ describe("NodeBody.drive", () => {
         response.once("close", () => Effect.runSync(Deferred.succeed(closed, undefined)))
       })
       const reader = collect()
-      const fiber = yield* Effect.fork((yield* bodyOf(url)).drive(reader.options))
-      while (reader.pieces.length === 0) yield* Effect.sleep("5 millis")
+      const first = yield* Deferred.make<void>()
+      const options = { ...reader.options, take: (bytes: Uint8Array) => {
+        reader.options.take(bytes)
+        Effect.runSync(Deferred.succeed(first, undefined))
+        return undefined
+      } }
+      const fiber = yield* Effect.fork((yield* bodyOf(url)).drive(options))
+      yield* Deferred.await(first)
       yield* Fiber.interrupt(fiber)
       yield* Deferred.await(closed)
       expect(reader.pieces).toEqual(["part"])

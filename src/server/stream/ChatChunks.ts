@@ -104,6 +104,26 @@ export const makeChatChunkReader = (options: { readonly maxEventChars?: number }
   }
 }
 
+/**
+ * `makeChatChunkReader` for a body's bytes: UTF-8 is decoded across pieces, and `end` takes what the
+ * decoder still held as the body's last text.
+ */
+export const makeChatBytesReader = (options: { readonly maxEventChars?: number } = {}) => {
+  const reader = makeChatChunkReader(options)
+  const decoder = new TextDecoder()
+  return {
+    push: (bytes: Uint8Array): ChatChunkStep => reader.push(decoder.decode(bytes, { stream: true })),
+    end: (): ChatChunkStep => {
+      const tail = decoder.decode()
+      if (tail === "") return reader.end()
+      const last = reader.push(tail)
+      if (last.done || last.failure !== undefined) return last
+      const ending = reader.end()
+      return { ...ending, chunks: [...last.chunks, ...ending.chunks] }
+    }
+  }
+}
+
 /** `chunks` with each batch (what one pull gave) handed whole to `present`, and its results streamed instead. */
 export const presentBatches = <O, E, R>(
   chunks: Stream.Stream<ChatChunk, E, R>,

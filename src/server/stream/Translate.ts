@@ -27,14 +27,12 @@ export interface ResponseTranslation<E, R> {
     request: Readonly<Record<string, unknown>>,
     present: (chunks: ReadonlyArray<ChatChunk>) => ReadonlyArray<O>
   ) => Stream.Stream<O, E, R>
-  /**
-   * Writes the streamed deltas straight to the client instead (see `translateResponseDirect`):
-   * `openRound` hands each batch of chunks to `consume` as it is read, and yields nothing.
-   */
-  readonly direct?: {
-    readonly sink: BodySink
-    readonly openRound: (request: Readonly<Record<string, unknown>>, consume: (chunks: ReadonlyArray<ChatChunk>) => void) => Stream.Stream<never, E, R>
-  }
+}
+
+/** How `translateResponseDirect` reads a round: each batch of chunks goes to `consume` as it is read, and the stream yields nothing. */
+export interface DirectRounds<E, R> {
+  readonly sink: BodySink
+  readonly openRound: (request: Readonly<Record<string, unknown>>, consume: (chunks: ReadonlyArray<ChatChunk>) => void) => Stream.Stream<never, E, R>
 }
 
 /** The `response.failed` event for any failure value (an `OutcommingStreamError` keeps its type). */
@@ -50,7 +48,7 @@ export const failedEvent = (error: unknown): Ev.ResponseFailed =>
  * only interruption ends the stream otherwise.
  */
 export const translateResponse = <E, R>(options: ResponseTranslation<E, R>): Stream.Stream<Ev.ResponsesStreamEvent, never, R> =>
-  translateWith(options, (translator, chunks) => chunks.flatMap(translator.push))
+  translateWith(options, presentedRounds(options, (translator, chunks) => chunks.flatMap(translator.push)))
 
 /**
  * `translateResponse` with each batch of streamed events written as SSE text in the step that
@@ -59,23 +57,41 @@ export const translateResponse = <E, R>(options: ResponseTranslation<E, R>): Str
 export const translateResponseEncoded = <E, R>(
   options: ResponseTranslation<E, R>
 ): Stream.Stream<Ev.ResponsesStreamEvent | EncodedEvents, never, R> =>
-  translateWith(options, (translator, chunks) => {
+  translateWith(options, presentedRounds(options, (translator, chunks) => {
     const encoded = encodeBatch(chunks.flatMap(translator.push))
     return encoded === undefined ? [] : [encoded]
-  })
+  }))
 
 /**
- * `translateResponse` with each batch of streamed deltas written to `options.direct.sink` as SSE
- * text in the step that read it: created, final and failure events stay events.
+ * `translateResponse` with each batch of streamed deltas written to `direct.sink` as SSE text in
+ * the step that read it: created, final and failure events stay events.
  */
 export const translateResponseDirect = <E, R>(
-  options: ResponseTranslation<E, R> & { readonly direct: NonNullable<ResponseTranslation<E, R>["direct"]> }
+  options: Omit<ResponseTranslation<E, R>, "openRound" | "openRoundBatched">,
+  direct: DirectRounds<E, R>
 ): Stream.Stream<Ev.ResponsesStreamEvent, never, R> =>
-  translateWith(options, () => [])
+  translateWith(options, (translator, request) =>
+    direct.openRound(request, (chunks) => {
+      const encoded = encodeBatch(chunks.flatMap(translator.push))
+      if (encoded !== undefined) direct.sink.write(encoded.text)
+    }))
 
-const translateWith = <E, R, O>(
+/** Rounds whose batches of chunks `step` turns into the stream's elements. */
+const presentedRounds = <E, R, O>(
   options: ResponseTranslation<E, R>,
   step: (translator: ResponseTranslator, chunks: ReadonlyArray<ChatChunk>) => ReadonlyArray<O>
+) =>
+(translator: ResponseTranslator, request: Readonly<Record<string, unknown>>): Stream.Stream<O, E, R> => {
+  const present = (chunks: ReadonlyArray<ChatChunk>) => step(translator, chunks)
+  return options.openRoundBatched !== undefined
+    ? options.openRoundBatched(request, present)
+    : presentBatches(options.openRound(request), present)
+}
+
+/** The response around its rounds: `openTranslated` runs one round through the translator. */
+const translateWith = <E, R, O>(
+  options: Pick<ResponseTranslation<E, R>, "context" | "request">,
+  openTranslated: (translator: ResponseTranslator, request: Readonly<Record<string, unknown>>) => Stream.Stream<O, E, R>
 ): Stream.Stream<O | Ev.ResponsesStreamEvent, never, R> =>
   Stream.suspend(() => {
     const translator = makeResponseTranslator(options.context)
@@ -83,17 +99,7 @@ const translateWith = <E, R, O>(
     const round = (request: Readonly<Record<string, unknown>>): Stream.Stream<O | Ev.ResponsesStreamEvent, E | OutcommingStreamError, R> =>
       Stream.suspend(() => {
         translator.beginRound(request.tools)
-        const present = (chunks: ReadonlyArray<ChatChunk>) => step(translator, chunks)
-        const direct = options.direct
-        const write = (chunks: ReadonlyArray<ChatChunk>) => {
-          const encoded = encodeBatch(chunks.flatMap(translator.push))
-          if (encoded !== undefined) direct?.sink.write(encoded.text)
-        }
-        const translated = direct !== undefined
-          ? direct.openRound(request, write)
-          : options.openRoundBatched !== undefined
-            ? options.openRoundBatched(request, present)
-            : presentBatches(options.openRound(request), present)
+        const translated = openTranslated(translator, request)
         return translated.pipe(
           Stream.concat(Stream.unwrap(Effect.sync(() => {
             const outcome = translator.endRound()
